@@ -1,0 +1,1 @@
+"""The ``shixin`` command line."""

@@ -1,0 +1,154 @@
+"""A connection to a shixin server with the caller's credentials attached."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import grpc
+
+from shixin.client.config import ClientConfig
+from shixin.v1 import admin_service_pb2 as admin_pb
+from shixin.v1 import admin_service_pb2_grpc as admin_grpc
+from shixin.v1 import feed_service_pb2 as feed_pb
+from shixin.v1 import feed_service_pb2_grpc as feed_grpc
+from shixin.v1 import match_service_pb2 as match_pb
+from shixin.v1 import match_service_pb2_grpc as match_grpc
+from shixin.v1 import measure_service_pb2 as measure_pb
+from shixin.v1 import measure_service_pb2_grpc as measure_grpc
+from shixin.v1 import record_service_pb2 as record_pb
+from shixin.v1 import record_service_pb2_grpc as record_grpc
+from shixin.v1 import types_pb2
+
+KINDS = {"person": types_pb2.SUBJECT_KIND_PERSON,
+         "organization": types_pb2.SUBJECT_KIND_ORGANIZATION, "": 0}
+
+
+class ShixinClient:
+    """Thin typed wrapper over the generated stubs, adding credentials to every call."""
+
+    def __init__(self, config: ClientConfig, *, timeout: float = 30.0) -> None:
+        self.config = config
+        self.timeout = timeout
+        options = [("grpc.max_receive_message_length", 32 << 20)]
+        if config.ca or config.client_cert:
+            ca = Path(config.ca).read_bytes() if config.ca else None
+            key = Path(config.client_key).read_bytes() if config.client_key else None
+            cert = Path(config.client_cert).read_bytes() if config.client_cert else None
+            creds = grpc.ssl_channel_credentials(root_certificates=ca, private_key=key,
+                                                 certificate_chain=cert)
+            self.channel = grpc.secure_channel(config.server, creds, options=options)
+        else:
+            self.channel = grpc.insecure_channel(config.server, options=options)
+        self.metadata: list[tuple[str, str]] = []
+        if config.token:
+            self.metadata.append(("authorization", f"Bearer {config.token}"))
+        if config.principal:
+            self.metadata.append(("x-shixin-principal", config.principal))
+        self.match_stub = match_grpc.MatchServiceStub(self.channel)
+        self.record_stub = record_grpc.RecordServiceStub(self.channel)
+        self.feed_stub = feed_grpc.FeedServiceStub(self.channel)
+        self.measure_stub = measure_grpc.MeasureServiceStub(self.channel)
+        self.admin_stub = admin_grpc.AdminServiceStub(self.channel)
+
+    def close(self) -> None:
+        """Close the channel."""
+        self.channel.close()
+
+    def __enter__(self) -> ShixinClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def wait_ready(self, timeout: float = 10.0) -> None:
+        """Block until the channel is connected (raises grpc.FutureTimeoutError)."""
+        grpc.channel_ready_future(self.channel).result(timeout=timeout)
+
+    @staticmethod
+    def subject(name: str = "", id_number: str = "", kind: str = "",
+                **extra: Any) -> match_pb.Subject:
+        """A Subject message."""
+        return match_pb.Subject(name=name, id_number=id_number, kind=KINDS.get(kind, 0), **extra)
+
+    def match(self, name: str = "", id_number: str = "", kind: str = "", *, purpose: str = "",
+              max_hits: int = 10, include_inactive: bool = False,
+              timeout: float | None = None) -> match_pb.MatchResponse:
+        """Match one subject."""
+        request = match_pb.MatchRequest(
+            subject=self.subject(name, id_number, kind), purpose=purpose or self.config.purpose,
+            unit=self.config.unit, max_hits=max_hits, include_inactive=include_inactive)
+        response: match_pb.MatchResponse = self.match_stub.Match(
+            request, timeout=timeout or self.timeout, metadata=self.metadata)
+        return response
+
+    def batch_match(self, messages: Iterable[match_pb.BatchMatchRequest],
+                    timeout: float | None = None) -> Iterator[match_pb.BatchMatchResponse]:
+        """Stream batch messages; yields one response per request message, in order."""
+        return self.match_stub.BatchMatch(iter(messages), timeout=timeout,  # type: ignore[no-any-return]
+                                          metadata=self.metadata)
+
+    def get_record(self, **key: str) -> record_pb.GetRecordResponse:
+        """Get one record by record_id or case number + debtor key."""
+        return self.record_stub.GetRecord(record_pb.GetRecordRequest(**key),  # type: ignore[no-any-return]
+                                          timeout=self.timeout, metadata=self.metadata)
+
+    def history(self, **key: str) -> record_pb.GetRecordHistoryResponse:
+        """A record with its whole history."""
+        return self.record_stub.GetRecordHistory(  # type: ignore[no-any-return]
+            record_pb.GetRecordHistoryRequest(**key), timeout=self.timeout,
+            metadata=self.metadata)
+
+    def push(self, items: Iterable[record_pb.PushRecordsRequest],
+             timeout: float | None = None) -> Iterator[record_pb.PushRecordsResponse]:
+        """Push records/events; one acknowledgement per item."""
+        return self.record_stub.PushRecords(iter(items), timeout=timeout,  # type: ignore[no-any-return]
+                                            metadata=self.metadata)
+
+    def overdue(self, court: str = "", as_of: str = "") -> record_pb.ListOverdueResponse:
+        """Overdue court actions."""
+        return self.record_stub.ListOverdue(  # type: ignore[no-any-return]
+            record_pb.ListOverdueRequest(court=court, as_of=as_of), timeout=self.timeout,
+            metadata=self.metadata)
+
+    def watch(self, after: int = 0, *, follow: bool = False, page_size: int = 100,
+              timeout: float | None = None) -> Iterator[feed_pb.WatchChangesResponse]:
+        """The change feed after a sequence number."""
+        return self.feed_stub.WatchChanges(  # type: ignore[no-any-return]
+            feed_pb.WatchChangesRequest(after_sequence=after, follow=follow,
+                                        page_size=page_size, unit=self.config.unit),
+            timeout=timeout, metadata=self.metadata)
+
+    def acknowledge(self, sequence: int, retained: list[feed_pb.RetainedMeasure] | None = None,
+                    note: str = "") -> feed_pb.AcknowledgeChangeResponse:
+        """Acknowledge a deactivation."""
+        return self.feed_stub.AcknowledgeChange(  # type: ignore[no-any-return]
+            feed_pb.AcknowledgeChangeRequest(sequence=sequence, unit=self.config.unit,
+                                             retained=retained or [], note=note),
+            timeout=self.timeout, metadata=self.metadata)
+
+    def unacknowledged(self, unit: str = "", grace_days: int = 3,
+                       as_of: str = "") -> feed_pb.ListUnacknowledgedResponse:
+        """Deactivations not acknowledged in time."""
+        return self.feed_stub.ListUnacknowledged(  # type: ignore[no-any-return]
+            feed_pb.ListUnacknowledgedRequest(unit=unit, grace_days=grace_days, as_of=as_of),
+            timeout=self.timeout, metadata=self.metadata)
+
+    def measures(self, unit: str = "") -> list[measure_pb.Measure]:
+        """Every measure (all pages)."""
+        out: list[measure_pb.Measure] = []
+        token = ""
+        while True:
+            resp = self.measure_stub.ListMeasures(
+                measure_pb.ListMeasuresRequest(page_size=200, page_token=token, unit=unit),
+                timeout=self.timeout, metadata=self.metadata)
+            out.extend(resp.measures)
+            token = resp.next_page_token
+            if not token:
+                return out
+
+    def whoami(self) -> admin_pb.WhoAmIResponse:
+        """Who the server takes us to be."""
+        return self.admin_stub.WhoAmI(admin_pb.WhoAmIRequest(),  # type: ignore[no-any-return]
+                                      timeout=self.timeout, metadata=self.metadata)

@@ -1,0 +1,1 @@
+"""Generated protobuf and gRPC code for shixin.v1 (see proto/generate.py)."""

@@ -1,0 +1,214 @@
+"""Audit entry encoding: the canonical bytes that are hashed, and the hash itself.
+
+An entry's ``hash`` covers the canonical JSON of every other field: keys sorted,
+separators ``(',', ':')``, ``ensure_ascii=False``, UTF-8. A verifier re-serializes
+the parsed line the same way, so the line's own layout never matters.
+
+Two modes, chosen by whether a key is configured (``SHIXIN_AUDIT_KEY``):
+
+* keyed: ``hash = HMAC-SHA256(key, canonical)``. Whoever can write the file but
+  lacks the key cannot produce one valid entry, so even a rewrite of the whole
+  chain from some entry to the end is detected.
+* unkeyed: ``hash = SHA-256(canonical)``. Edits, insertions, removals and
+  reordering inside the chain are detected, but someone who rewrites every entry
+  from the tampered one to the end yields a valid chain; only an anchor kept
+  elsewhere (``verify(..., expected_head=...)``) catches that.
+
+To keep :meth:`AuditLog.append` cheap the caller's thread serializes its own
+fields once (:func:`encode_fields`, which also snapshots them and reports bad values
+to the caller that passed them); the writer thread only splices in ``prev`` and
+``seq`` at their sorted positions (:func:`seal`). A test checks that the spliced
+bytes equal :func:`canonical_bytes` of the parsed line.
+"""
+
+import hashlib
+import hmac
+import json
+from collections.abc import Mapping
+from typing import Any, NamedTuple, Required, TypedDict
+
+GENESIS = "0" * 64
+"""``prev`` of the first entry."""
+
+FIELDS = ("seq", "ts", "actor", "role", "action", "purpose", "request", "outcome", "prev", "hash")
+"""Every field of a stored entry, in reading order."""
+
+CALLER_FIELDS = frozenset({"actor", "role", "action", "purpose", "request", "outcome"})
+"""Fields the caller supplies; ``seq``, ``ts``, ``prev`` and ``hash`` belong to the log."""
+
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+
+
+class AuditFields(TypedDict, total=False):
+    """What a caller hands to :meth:`AuditLog.append`."""
+
+    actor: Required[str]
+    """Unit code, court name, or ``"public:<client-id>"``."""
+    role: Required[str]
+    action: Required[str]
+    """``match``, ``batch_match``, ``get_record``, ``push_record``, ``admin.*`` …"""
+    purpose: str
+    """Measure code the look-up is for; ``""`` when none applies."""
+    request: Mapping[str, object]
+    """What was asked, as given (``name``, ``id_number``, ``subjects`` …)."""
+    outcome: Mapping[str, object]
+    """Status code, hit record ids/levels, or the error."""
+
+
+class Head(NamedTuple):
+    """The last entry of a chain: an anchor to store apart from the log."""
+
+    seq: int
+    hash: str
+
+
+GENESIS_HEAD = Head(0, GENESIS)
+
+
+class Prepared(NamedTuple):
+    """Caller-side serialization of one entry, waiting for ``seq`` and ``prev``."""
+
+    head: bytes
+    """``{"action":…,"actor":…,"outcome":{…},"prev":`` — up to ``prev``'s value."""
+    middle: bytes
+    """``,"purpose":…,"request":{…},"role":…,"seq":`` — up to ``seq``'s value."""
+    ts: bytes
+
+
+def compute_hash(canonical: bytes, key: bytes | None) -> str:
+    """HMAC-SHA256 with ``key``, plain SHA-256 without; lowercase hex."""
+    if key is None:
+        return hashlib.sha256(canonical).hexdigest()
+    return hmac.digest(key, canonical, "sha256").hex()
+
+
+def canonical_bytes(entry: Mapping[str, object]) -> bytes:
+    """Canonical JSON of ``entry`` without its ``hash`` field."""
+    body = {k: v for k, v in entry.items() if k != "hash"}
+    return _ENCODER.encode(body).encode("utf-8")
+
+
+def _require_str(fields: Mapping[str, object], name: str, *, empty_ok: bool) -> str:
+    value = fields.get(name, "" if empty_ok else None)
+    if not isinstance(value, str):
+        raise TypeError(f"audit field {name!r} must be a str, got {type(value).__name__}")
+    if not value and not empty_ok:
+        raise ValueError(f"audit field {name!r} must not be empty")
+    return value
+
+
+def _require_dict(fields: Mapping[str, object], name: str) -> dict[str, object]:
+    value = fields.get(name)
+    if value is None:
+        return {}
+    if type(value) is not dict:
+        if not isinstance(value, Mapping):
+            raise TypeError(f"audit field {name!r} must be a mapping, got {type(value).__name__}")
+        value = dict(value)
+    _check_keys(value, name)
+    return value
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _check_keys(value: dict[Any, object] | list[object] | tuple[object, ...], where: str) -> None:
+    """Refuse non-str keys: ``sort_keys`` would order them differently after a round trip."""
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for k, v in items:
+        if type(k) is not str and isinstance(value, dict):
+            raise TypeError(f"audit field {where!r} has a non-str key {k!r}")
+        if type(v) in _SCALARS:
+            continue
+        if isinstance(v, dict | list | tuple):
+            _check_keys(v, where)
+
+
+# Placeholders for the values only the writer knows. Encoding the whole entry
+# once with them and cutting at their (unique) positions is about twice as fast
+# as encoding the two halves separately; if a field happens to contain a NUL the
+# positions would be ambiguous, so that rare entry takes the two-call path.
+_PREV_MARK = "\x00prev\x00"
+_SEQ_MARK = "\x00seq\x00"
+_PREV_JSON = _ENCODER.encode(_PREV_MARK)
+_SEQ_JSON = _ENCODER.encode(_SEQ_MARK)
+_NUL_JSON = "\\u0000"
+
+
+def encode_fields(fields: Mapping[str, object]) -> tuple[bytes, bytes]:
+    """Validate and serialize the caller's fields into ``Prepared.head``/``middle``.
+
+    Runs on the caller's thread, outside any lock. Raises TypeError/ValueError
+    for a bad field, a value JSON cannot carry (NaN, an object), or text UTF-8
+    cannot encode, so the bug surfaces where it was made instead of killing the
+    writer thread.
+    """
+    unknown = fields.keys() - CALLER_FIELDS
+    if unknown:
+        owned = sorted(unknown & {"seq", "ts", "prev", "hash"})
+        if owned:
+            raise ValueError(f"audit fields {owned} are assigned by the log, not the caller")
+        raise ValueError(f"unknown audit fields {sorted(unknown)}")
+    body = {
+        "action": _require_str(fields, "action", empty_ok=False),
+        "actor": _require_str(fields, "actor", empty_ok=False),
+        "outcome": _require_dict(fields, "outcome"),
+        "prev": _PREV_MARK,
+        "purpose": _require_str(fields, "purpose", empty_ok=True),
+        "request": _require_dict(fields, "request"),
+        "role": _require_str(fields, "role", empty_ok=False),
+        "seq": _SEQ_MARK,
+    }
+    text = _ENCODER.encode(body)
+    if text.count(_NUL_JSON) == 4:
+        i = text.index(_PREV_JSON)
+        j = text.index(_SEQ_JSON, i)
+        head, middle = text[:i], text[i + len(_PREV_JSON) : j]
+    else:
+        del body["prev"], body["seq"]
+        outcome_keys = {"action", "actor", "outcome"}
+        first = {k: v for k, v in body.items() if k in outcome_keys}
+        second = {k: v for k, v in body.items() if k not in outcome_keys}
+        head = _ENCODER.encode(first)[:-1] + ',"prev":'
+        middle = "," + _ENCODER.encode(second)[1:-1] + ',"seq":'
+    return head.encode("utf-8"), middle.encode("utf-8")
+
+
+def prepare(fields: Mapping[str, object], ts: str) -> Prepared:
+    """:func:`encode_fields` plus the timestamp: an entry ready for :func:`seal`."""
+    head, middle = encode_fields(fields)
+    return Prepared(head, middle, ts.encode("ascii"))
+
+
+_SEQ_KEY_LEN = len(',"seq":')
+
+
+def seal(prepared: Prepared, seq: int, prev: str, key: bytes | None) -> tuple[bytes, str]:
+    """Return the stored line (with newline) and the hash of entry ``seq`` (writer thread).
+
+    The hash is over the canonical (sorted) form; the stored line puts ``seq``
+    and ``ts`` first and ``hash`` last for people reading the file.
+    """
+    seq_b = str(seq).encode("ascii")
+    prev_b = b'"' + prev.encode("ascii") + b'"'
+    head, middle, ts = prepared
+    canonical = b"".join((head, prev_b, middle, seq_b, b',"ts":"', ts, b'"}'))
+    digest = compute_hash(canonical, key)
+    line = b"".join(
+        (
+            b'{"seq":',
+            seq_b,
+            b',"ts":"',
+            ts,
+            b'",',
+            head[1:],
+            prev_b,
+            middle[:-_SEQ_KEY_LEN],
+            b',"hash":"',
+            digest.encode("ascii"),
+            b'"}\n',
+        )
+    )
+    return line, digest

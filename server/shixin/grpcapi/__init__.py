@@ -1,0 +1,1 @@
+"""gRPC transport: servicers that translate messages to use cases, and the server."""

@@ -1,0 +1,90 @@
+"""MatchService: translate Match and BatchMatch to the query use case."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import grpc
+
+from shixin.auth import Role
+from shixin.errors import PermissionDenied, ShixinError
+from shixin.grpcapi.calls import Call, CallDeps, streaming, unary
+from shixin.grpcapi.convert import (
+    STATUS_TO_PB,
+    hit_to_pb,
+    id_check_to_pb,
+    outcome_to_pb,
+    query_from_subject,
+)
+from shixin.service.queries import QueryService
+from shixin.store import ReadView
+from shixin.v1 import match_service_pb2 as pb
+from shixin.v1 import match_service_pb2_grpc as pb_grpc
+
+MAX_ROWS_PER_MESSAGE = 1000
+
+
+class MatchServicer(pb_grpc.MatchServiceServicer):
+    """Match one subject, or batches of rows."""
+
+    def __init__(self, deps: CallDeps, queries: QueryService) -> None:
+        self.deps = deps
+        self.queries = queries
+
+    @unary("match", public_ok=True)
+    def Match(self, request: pb.MatchRequest, call: Call) -> pb.MatchResponse:  # noqa: N802
+        call.purpose = request.purpose
+        call.request = {"name": request.subject.name, "id_number": request.subject.id_number,
+                        "kind": request.subject.kind}
+        query = query_from_subject(request.subject)
+        outcome = self.queries.match(call.principal, query, purpose=request.purpose,
+                                     max_hits=request.max_hits,
+                                     include_inactive=request.include_inactive)
+        call.outcome = {"status": outcome.status,
+                        "hits": [[h.record_id, h.role, h.level] for h in outcome.hits]}
+        return outcome_to_pb(outcome)
+
+    @streaming("batch_match")
+    def BatchMatch(self, request_iterator: Iterator[pb.BatchMatchRequest], call: Call,  # noqa: N802
+                   context: grpc.ServicerContext) -> Iterator[pb.BatchMatchResponse]:
+        if call.principal.role == Role.PUBLIC:
+            raise PermissionDenied("public callers query one subject at a time",
+                                   reason="PUBLIC_NO_BATCH")
+        measure = None
+        purpose_set = False
+        rows = hits = 0
+        for message in request_iterator:
+            if not purpose_set:
+                call.purpose = message.purpose
+                measure = self.queries.purpose_measure(call.principal, message.purpose)
+                purpose_set = True
+            if len(message.rows) > MAX_ROWS_PER_MESSAGE:
+                raise ShixinError(f"at most {MAX_ROWS_PER_MESSAGE} rows per message")
+            results = []
+            today = self.queries.clock()
+            with self.queries.store.read_txn() as txn:
+                view = ReadView(self.queries.store, txn)
+                for row in message.rows:
+                    rows += 1
+                    if row.client_error:
+                        results.append(pb.BatchResult(ref=row.ref, status=pb.MATCH_STATUS_ERROR,
+                                                      error=row.client_error))
+                        continue
+                    try:
+                        query = query_from_subject(row.subject, "rows.subject")
+                        out = self.queries.match_in(view, call.principal, query,
+                                                    measure=measure,
+                                                    max_hits=message.max_hits or 10,
+                                                    include_inactive=False, today=today)
+                    except ShixinError as exc:
+                        results.append(pb.BatchResult(ref=row.ref, status=pb.MATCH_STATUS_ERROR,
+                                                      error=str(exc)))
+                        continue
+                    hits += len(out.hits)
+                    results.append(pb.BatchResult(
+                        ref=row.ref, status=STATUS_TO_PB[out.status],
+                        hits=[hit_to_pb(h) for h in out.hits],
+                        id_check=id_check_to_pb(out.id_check)))
+            yield pb.BatchMatchResponse(results=results)
+        call.request = {"rows": rows}
+        call.outcome = {"hits": hits}

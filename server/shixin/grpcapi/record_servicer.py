@@ -1,0 +1,113 @@
+"""RecordService: pushes, reads and the overdue report."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import grpc
+
+from shixin.errors import ShixinError
+from shixin.grpcapi.calls import Call, CallDeps, streaming, unary
+from shixin.grpcapi.convert import (
+    STATES,
+    event_from_pb,
+    event_to_pb,
+    parse_day,
+    record_from_pb,
+    record_to_pb,
+)
+from shixin.service.records import RecordService, parse_json_line
+from shixin.v1 import record_service_pb2 as pb
+from shixin.v1 import record_service_pb2_grpc as pb_grpc
+
+
+class RecordServicer(pb_grpc.RecordServiceServicer):
+    """Records and their lifecycle."""
+
+    def __init__(self, deps: CallDeps, records: RecordService) -> None:
+        self.deps = deps
+        self.records = records
+
+    @unary("get_record")
+    def GetRecord(self, request: pb.GetRecordRequest, call: Call) -> pb.GetRecordResponse:  # noqa: N802
+        call.request = {"record_id": request.record_id, "case_number": request.case_number,
+                        "id_number": request.debtor_id_number, "name": request.debtor_name}
+        view = self.records.get(call.principal, record_id=request.record_id,
+                                case_number=request.case_number,
+                                id_number=request.debtor_id_number, name=request.debtor_name)
+        call.outcome = {"record_id": view.record_id}
+        return pb.GetRecordResponse(record=record_to_pb(view))
+
+    @unary("get_record_history")
+    def GetRecordHistory(self, request: pb.GetRecordHistoryRequest,  # noqa: N802
+                         call: Call) -> pb.GetRecordHistoryResponse:
+        call.request = {"record_id": request.record_id, "case_number": request.case_number,
+                        "id_number": request.debtor_id_number, "name": request.debtor_name}
+        view, history = self.records.history(
+            call.principal, record_id=request.record_id, case_number=request.case_number,
+            id_number=request.debtor_id_number, name=request.debtor_name)
+
+
+        call.outcome = {"record_id": view.record_id, "entries": len(history)}
+        return pb.GetRecordHistoryResponse(
+            record=record_to_pb(view),
+            events=[event_to_pb(e) for e in history if e.get("type") == "event"],
+            versions=[pb.RecordVersion(sequence=int(e["seq"]), received_at=e["received_at"],
+                                       pushed_by=e["pushed_by"],
+                                       record_json=json.dumps(e["record"], ensure_ascii=False))
+                      for e in history if e.get("type") == "version"])
+
+    @streaming("push_records")
+    def PushRecords(self, request_iterator: Iterator[pb.PushRecordsRequest], call: Call,  # noqa: N802
+                    context: grpc.ServicerContext) -> Iterator[pb.PushRecordsResponse]:
+        accepted = rejected = 0
+        for message in request_iterator:
+            try:
+                which = message.WhichOneof("item")
+                if which == "record":
+                    obj = record_from_pb(message.record)
+                elif which == "event":
+                    obj = event_from_pb(message.event)
+                elif which == "json_line":
+                    obj = parse_json_line(message.json_line)
+                else:
+                    raise ShixinError("empty push message: set record, event or json_line")
+                result = self.records.push(call.principal, obj)
+            except ShixinError as exc:
+                rejected += 1
+                self.deps.audit and self.deps.audit.append({
+                    "actor": call.principal.id, "role": call.principal.role.value,
+                    "action": "push_rejected", "purpose": "",
+                    "request": {"sequence": message.sequence},
+                    "outcome": {"code": exc.status.value, "error": str(exc)}})
+                yield pb.PushRecordsResponse(sequence=message.sequence, accepted=False,
+                                             error=str(exc), error_reason=exc.reason)
+                continue
+            accepted += 1
+            if self.deps.audit is not None:
+                self.deps.audit.append({
+                    "actor": call.principal.id, "role": call.principal.role.value,
+                    "action": "push_event" if "event" in obj else "push_record", "purpose": "",
+                    "request": {"sequence": message.sequence,
+                                "case_number": obj.get("case_number", "")},
+                    "outcome": {"code": "OK", "record_id": result.record_id,
+                                "unchanged": result.unchanged, "change": result.change}})
+            yield pb.PushRecordsResponse(sequence=message.sequence, accepted=True,
+                                         record_id=result.record_id,
+                                         state=STATES.index(result.state),
+                                         unchanged=result.unchanged)
+        call.outcome = {"accepted": accepted, "rejected": rejected}
+
+    @unary("list_overdue")
+    def ListOverdue(self, request: pb.ListOverdueRequest,  # noqa: N802
+                    call: Call) -> pb.ListOverdueResponse:
+        call.request = {"court": request.court, "as_of": request.as_of}
+        items = self.records.overdue(call.principal, court=request.court,
+                                     as_of=parse_day(request.as_of, "as_of"))
+        call.outcome = {"overdue": len(items)}
+        return pb.ListOverdueResponse(actions=[
+            pb.OverdueAction(record_id=o.record_id, case_number=o.case_number, court=o.court,
+                             kind=o.kind, since=o.since.isoformat(), due_on=o.due_on.isoformat(),
+                             days_overdue=o.days_overdue, description=o.description)
+            for o in items])

@@ -1,0 +1,237 @@
+"""Index and query keys that let the LMDB index find identity numbers.
+
+A listed record's number is stored under every key in ``index_keys``; a query
+looks up every key in ``query_keys``, each saying how a hit relates to the
+query. Keys are ``<prefix><value>`` strings (see ``ID_KEY_PREFIXES``).
+
+``exact`` on a query key means a hit needs no further evidence: the same
+number (or the same organisation code) written the same way. An invalid
+number is indexed and queried under its compact form too, so an identical
+record is still found. Placeholders (无, NULL, 000…) get no keys at all: they
+would join unrelated records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final, Literal
+
+from shixin.ids import orgcode, ric, uscc
+from shixin.ids._text import is_placeholder, isdigits
+from shixin.ids.kind import KIND_NAMES, OPAQUE_KINDS, IdKind
+from shixin.ids.parse import ParsedId, plain_reading
+
+__all__ = ["ID_KEY_PREFIXES", "MAX_KEY_BYTES", "QueryKey", "index_keys", "query_keys"]
+
+MatchKind = Literal["exact", "legacy", "org_code", "masked", "typo"]
+
+#: Every key prefix and what follows it.
+ID_KEY_PREFIXES: Final = MappingProxyType(
+    {
+        "ric:": "resident ID, 18 characters (15-digit legacy IDs converted)",
+        "ricm:": "resident ID as masked by the national platform: first 10 + last 4 characters",
+        "rict:": "valid resident ID one typo away from a listed ID whose check fails",
+        "uscc:": "unified social credit code, 18 characters",
+        "uscct:": "valid USCC one typo away from a listed USCC whose check fails",
+        "oc:": "organisation code, 9 characters without hyphen (alone or embedded in a USCC)",
+        "oct:": "valid organisation code one typo away from a listed code whose check fails",
+        **{f"{kind.value}:": f"{KIND_NAMES[kind]}, compact" for kind in sorted(OPAQUE_KINDS)},
+    }
+)
+#: Longer keys are replaced by ``<prefix>#<hash>`` (LMDB keys stop at 511 bytes).
+MAX_KEY_BYTES: Final = 200
+
+_CHECKS: Final = "0123456789X"
+
+
+@dataclass(frozen=True, slots=True)
+class QueryKey:
+    """An index key to look up for a query, and what a hit on it would mean."""
+
+    key: str
+    match: MatchKind
+    exact: bool
+    reason: str
+
+
+def make_key(prefix: str, value: str) -> str:
+    """Join prefix and value, hashing values too long (or not encodable) for LMDB.
+
+    >>> make_key("other:", "E12345678"), make_key("other:", "X" * 300)[:10]
+    ('other:E12345678', 'other:#14e')
+    """
+    key = prefix + value
+    if len(key) * 4 <= MAX_KEY_BYTES:
+        return key
+    try:
+        if len(key.encode()) <= MAX_KEY_BYTES:
+            return key
+    except UnicodeEncodeError:
+        pass
+    digest = hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=16)
+    return f"{prefix}#{digest.hexdigest()}"
+
+
+def _full_resident(number: str) -> bool:
+    return len(number) == 18 and isdigits(number[:17]) and number[17] in _CHECKS
+
+
+def _masked_value(number: str) -> str:
+    return number[:10] + number[14:] if ric.is_masked(number) else number
+
+
+def _own_index_keys(p: ParsedId) -> list[str]:
+    number = p.compact
+    if not number or is_placeholder(number):
+        return []
+    if p.kind is IdKind.RESIDENT_ID:
+        if p.masked:
+            return [make_key("ricm:", _masked_value(number))]
+        keys = [make_key("ric:", number)]
+        if _full_resident(number):
+            keys.append("ricm:" + ric.masked_key(number))
+        if not p.valid:
+            keys.extend("rict:" + t.number for t in ric.typos(number))
+        return keys
+    if p.kind is IdKind.USCC:
+        keys = [make_key("uscc:", number)]
+        if len(number) == 18:
+            keys.append(make_key("oc:", number[8:17]))
+        if not p.valid:
+            keys.extend("uscct:" + t.number for t in uscc.typos(number))
+        return keys
+    if p.kind is IdKind.ORG_CODE:
+        keys = [make_key("oc:", number)]
+        if not p.valid:
+            keys.extend("oct:" + t.number for t in orgcode.typos(number))
+        return keys
+    return [make_key(f"{p.kind.value}:", number)]
+
+
+def index_keys(p: ParsedId) -> list[str]:
+    """Return the keys under which a listed record's number is stored.
+
+    >>> from shixin.ids.parse import parse
+    >>> index_keys(parse("450202800101123"))
+    ['ric:450202198001011232', 'ricm:45020219801232']
+    >>> index_keys(parse("91110000600037341L"))
+    ['uscc:91110000600037341L', 'oc:600037341']
+    >>> index_keys(parse("4502021980****1232"))
+    ['ricm:45020219801232']
+    """
+    keys = _own_index_keys(p)
+    alternative = plain_reading(p)
+    if alternative is not None:
+        keys += _own_index_keys(alternative)
+    return list(dict.fromkeys(keys))
+
+
+def _own_number_key(p: ParsedId, prefix: str, same: str) -> QueryKey:
+    key = make_key(prefix, p.compact)
+    if not p.valid:
+        return QueryKey(key, "exact", True, f"identical number, though invalid ({p.problem})")
+    if p.legacy:
+        return QueryKey(key, "legacy", True, f"{same} (the query's 15 digits converted to 18)")
+    return QueryKey(key, "exact", True, same)
+
+
+def _resident_query_keys(p: ParsedId) -> list[QueryKey]:
+    number = p.compact
+    if p.masked:
+        if ric.is_masked(number):
+            reason = "first 10 and last 4 characters agree (the query is masked)"
+        else:
+            reason = "identical masked form"
+        return [QueryKey(make_key("ricm:", _masked_value(number)), "masked", False, reason)]
+    keys = [_own_number_key(p, "ric:", "same resident ID")]
+    if _full_resident(number):
+        reason = "a masked record shows the same first 10 and last 4 characters"
+        keys.append(QueryKey("ricm:" + ric.masked_key(number), "masked", False, reason))
+    if p.valid:
+        reason = "a listed ID whose check fails is one typo away from this one"
+        keys.append(QueryKey("rict:" + number, "typo", False, reason))
+        return keys
+    keys.extend(QueryKey("ric:" + t.number, "typo", False, t.reason) for t in ric.typos(number))
+    if len(number) == 17 and isdigits(number):
+        check = ric.calc_check_digit(number)
+        if not isinstance(ric.check_birth_date(number[6:14]), str):
+            reason = f"check character missing (it would be {check})"
+            keys.append(QueryKey(f"ric:{number}{check}", "typo", False, reason))
+    return keys
+
+
+def _uscc_query_keys(p: ParsedId) -> list[QueryKey]:
+    number = p.compact
+    keys = [_own_number_key(p, "uscc:", "same USCC")]
+    if len(number) == 18:
+        code = number[8:17]
+        reason = f"same organisation code {orgcode.format(code)} (alone or inside a USCC)"
+        keys.append(QueryKey(make_key("oc:", code), "org_code", p.valid, reason))
+    if p.valid:
+        reason = "a listed USCC whose check fails is one typo away from this one"
+        keys.append(QueryKey("uscct:" + number, "typo", False, reason))
+    else:
+        typos = uscc.typos(number)
+        keys.extend(QueryKey("uscc:" + t.number, "typo", False, t.reason) for t in typos)
+    return keys
+
+
+def _org_code_query_keys(p: ParsedId) -> list[QueryKey]:
+    number = p.compact
+    key = make_key("oc:", number)
+    if p.valid:
+        reason = "same organisation code (alone or inside a USCC)"
+        keys = [QueryKey(key, "org_code", True, reason)]
+        reason = "a listed code whose check fails is one typo away from this one"
+        keys.append(QueryKey("oct:" + number, "typo", False, reason))
+        return keys
+    reason = f"identical organisation code, though invalid ({p.problem})"
+    keys = [QueryKey(key, "org_code", True, reason)]
+    keys.extend(QueryKey("oc:" + t.number, "typo", False, t.reason) for t in orgcode.typos(number))
+    return keys
+
+
+def _opaque_query_keys(p: ParsedId) -> list[QueryKey]:
+    keys = [_own_number_key(p, f"{p.kind.value}:", f"same {KIND_NAMES[p.kind].split(' ', 1)[1]}")]
+    for kind in sorted(OPAQUE_KINDS - {p.kind}):
+        reason = f"same characters, recorded as {KIND_NAMES[kind]}"
+        keys.append(QueryKey(make_key(f"{kind.value}:", p.compact), "exact", False, reason))
+    return keys
+
+
+def _own_query_keys(p: ParsedId) -> list[QueryKey]:
+    if not p.compact or is_placeholder(p.compact):
+        return []
+    if p.kind is IdKind.RESIDENT_ID:
+        return _resident_query_keys(p)
+    if p.kind is IdKind.USCC:
+        return _uscc_query_keys(p)
+    if p.kind is IdKind.ORG_CODE:
+        return _org_code_query_keys(p)
+    return _opaque_query_keys(p)
+
+
+def query_keys(p: ParsedId) -> list[QueryKey]:
+    """Return the keys to look up for a query, best first, each explaining a hit.
+
+    A valid number gets its own and derived keys; one whose check fails also
+    gets every valid number one typo away (``match="typo"``).
+
+    >>> from shixin.ids.parse import parse
+    >>> [(k.key, k.match, k.exact) for k in query_keys(parse("450202198001011232"))]
+    [('ric:450202198001011232', 'exact', True), ('ricm:45020219801232', 'masked', False), \
+('rict:450202198001011232', 'typo', False)]
+    >>> typos = [k for k in query_keys(parse("450202198001011223")) if k.match == "typo"]
+    >>> len(typos), typos[-1].key, typos[-1].reason
+    (11, 'ric:450202198001011232', 'digits 17 and 18 swapped')
+    """
+    keys = _own_query_keys(p)
+    alternative = plain_reading(p)
+    if alternative is not None:
+        keys += _own_query_keys(alternative)
+    unique: dict[str, QueryKey] = {}
+    for key in keys:
+        unique.setdefault(key.key, key)
+    return list(unique.values())

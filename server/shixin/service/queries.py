@@ -1,0 +1,182 @@
+"""The match use case: permissions, matching, measures, masking, the told ledger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from shixin.auth import Principal, Role
+from shixin.auth import can_see_full_ids, can_see_nonpublic, check_match, check_public_query
+from shixin.errors import InvalidArgument
+from shixin.ids import ParsedId
+from shixin.lifecycle import Status
+from shixin.matching import Hit, Query, match
+from shixin.measures import Catalogue, Measure, applicable_action
+from shixin.measures import Role as MeasureRole
+from shixin.service.clock import Clock
+from shixin.service.ledger import ToldLedger
+from shixin.service.views import shown_id
+from shixin.store import ReadView, Store
+
+MAX_HITS = 100
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureVerdict:
+    """How the asking unit's purpose measure applies to one hit."""
+
+    code: str
+    title: str
+    applies: bool
+    actions: tuple[str, ...]
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class HitView:
+    """One hit as the caller may see it."""
+
+    record_id: str
+    case_number: str
+    debtor_name: str
+    debtor_kind: str
+    id_number: str
+    role: str
+    matched_name: str
+    matched_id_number: str
+    level: str
+    score: float
+    reasons: tuple[str, ...]
+    status: Status
+    court: str
+    published_on: str
+    expires_on: str
+    measure: MeasureVerdict | None
+
+
+@dataclass(frozen=True, slots=True)
+class IdCheckView:
+    """What the server made of the query's ID number."""
+
+    present: bool
+    kind: str
+    valid: bool
+    problem: str
+    normalized: str
+
+
+@dataclass(frozen=True, slots=True)
+class MatchOutcome:
+    """The answer for one subject."""
+
+    status: str
+    hits: tuple[HitView, ...]
+    id_check: IdCheckView
+
+
+def measure_verdict(measure: Measure, role: str, debtor_kind: str) -> MeasureVerdict:
+    """Whether ``measure`` reaches a hit through ``role``, and what the unit must do."""
+    actions = applicable_action(measure, MeasureRole(role), debtor_kind)
+    reach = ", ".join(r.value for r in measure.applies_to)
+    if actions is None:
+        kinds = "/".join(measure.debtor_kinds)
+        why = (f"{measure.code} reaches {reach} of {kinds} debtors; not the {role} "
+               f"of a {debtor_kind} debtor")
+        return MeasureVerdict(measure.code, measure.title_zh, False, (), why)
+    acts = tuple(a.value for a in actions)
+    via = "the debtor itself" if role == "debtor" else f"the debtor's {role}"
+    why = f"{measure.code} ({measure.title_zh}) applies to {via}: {', '.join(acts)}"
+    return MeasureVerdict(measure.code, measure.title_zh, True, acts, why)
+
+
+class QueryService:
+    """Matching for authenticated units, courts, admins and public callers."""
+
+    def __init__(self, store: Store, clock: Clock, ledger: ToldLedger | None,
+                 catalogue: Catalogue) -> None:
+        self.store = store
+        self.clock = clock
+        self.ledger = ledger
+        self.catalogue = catalogue
+
+    def purpose_measure(self, principal: Principal, purpose: str) -> Measure | None:
+        """Check the caller may use ``purpose`` and return its measure (None for none)."""
+        check_match(principal, purpose or None)
+        if not purpose or principal.role == Role.PUBLIC:
+            return None
+        try:
+            return self.catalogue.measure(purpose)
+        except KeyError:
+            raise InvalidArgument(f"unknown measure code {purpose!r}", field="purpose",
+                                  reason="UNKNOWN_MEASURE") from None
+
+    def match(self, principal: Principal, query: Query, *, purpose: str = "",
+              max_hits: int = 10, include_inactive: bool = False) -> MatchOutcome:
+        """Match one subject (opens its own snapshot)."""
+        measure = self.purpose_measure(principal, purpose)
+        with self.store.read_txn() as txn:
+            return self.match_in(ReadView(self.store, txn), principal, query, measure=measure,
+                                 max_hits=max_hits, include_inactive=include_inactive,
+                                 today=self.clock())
+
+    def match_in(self, view: ReadView, principal: Principal, query: Query, *,
+                 measure: Measure | None, max_hits: int, include_inactive: bool,
+                 today: date) -> MatchOutcome:
+        """Match one subject inside an existing snapshot (batches reuse one per message)."""
+        public = principal.role == Role.PUBLIC
+        if public:
+            check_public_query(query.name, _full_valid_id(query))
+            include_inactive = False
+        max_hits = max(1, min(MAX_HITS, max_hits or 10))
+        result = match(view, query, today=today, max_hits=max_hits,
+                       include_inactive=include_inactive,
+                       public_only=not can_see_nonpublic(principal))
+        whole = can_see_full_ids(principal)
+        hits = tuple(self._view(h, measure, whole) for h in result.hits)
+        if self.ledger is not None and principal.role == Role.UNIT:
+            for h in hits:
+                if h.status.active:
+                    self.ledger.tell(principal.id, h.record_id, "match")
+        return MatchOutcome(result.status, hits, _id_check(result.id_check, whole))
+
+    def _view(self, hit: Hit, measure: Measure | None, whole: bool) -> HitView:
+        rec = hit.record.record
+        debtor = rec["debtor"]
+        party = hit.party
+        return HitView(
+            record_id=hit.record.record_id,
+            case_number=rec["case_number"],
+            debtor_name=debtor["name"],
+            debtor_kind=debtor["kind"],
+            id_number=shown_id(debtor.get("id_number", ""), whole=whole),
+            role=party.role,
+            matched_name=party.name,
+            matched_id_number=shown_id(party.id_number, whole=whole),
+            level=hit.level,
+            score=hit.score,
+            reasons=hit.reasons,
+            status=hit.status,
+            court=rec.get("court", ""),
+            published_on=rec.get("published_on", ""),
+            expires_on=hit.status.expires_on.isoformat() if hit.status.expires_on else "",
+            measure=measure_verdict(measure, party.role, debtor["kind"]) if measure else None,
+        )
+
+
+def _full_valid_id(query: Query) -> bool:
+    from shixin.ids import parse
+
+    if not query.id_number.strip():
+        return False
+    try:
+        parsed = parse(query.id_number, query.id_type or None)
+    except ValueError:
+        return False
+    return parsed.valid and not parsed.masked
+
+
+def _id_check(parsed: ParsedId | None, whole: bool) -> IdCheckView:
+    if parsed is None:
+        return IdCheckView(False, "", False, "", "")
+    return IdCheckView(True, parsed.kind.value, parsed.valid, parsed.problem or "",
+                       shown_id(parsed.compact, whole=whole))

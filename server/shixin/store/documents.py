@@ -1,0 +1,118 @@
+"""The JSON document stored per record, and its typed read-side view.
+
+The document keeps the record as pushed (interchange form), the parties
+pre-normalised for matching (so that a query parses no stored ID), the events
+of its lifecycle, and bookkeeping for the expiry index.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+from typing import Any
+
+from shixin.lifecycle import Event, Status, parse_event, status
+from shixin.records import ListRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Party:
+    """One matchable party of a record: the debtor (index 0) or a related person."""
+
+    index: int
+    role: str
+    kind: str
+    name: str
+    id_number: str
+    id_compact: str
+    id_kind: str
+    id_valid: bool
+
+
+def build_document(record: ListRecord, events: list[dict[str, Any]], versions: int) -> dict[str, Any]:
+    """The stored form of a record."""
+    parties: list[list[Any]] = []
+    d = record.debtor
+    pid = d.parsed_id
+    parties.append(["debtor", d.kind, d.name, d.id_number,
+                    pid.compact if pid else "", pid.kind.value if pid else "",
+                    bool(pid.valid) if pid else False])
+    for rp in record.related_persons:
+        p = rp.parsed_id
+        parties.append([rp.role, "person", rp.name, rp.id_number,
+                        p.compact if p else "", p.kind.value if p else "",
+                        bool(p.valid) if p else False])
+    return {
+        "id": record.record_id,
+        "key": record.key,
+        "r": record.to_json(),
+        "p": parties,
+        "pr": list(record.id_problems),
+        "e": events,
+        "v": versions,
+    }
+
+
+def dumps(doc: dict[str, Any]) -> bytes:
+    """Compact UTF-8 JSON, stable key order (so equal documents are equal bytes)."""
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+class StoredRecord:
+    """Read-side view of a stored document; parsing is lazy and cached."""
+
+    __slots__ = ("__dict__", "doc")
+
+    def __init__(self, doc: dict[str, Any]) -> None:
+        self.doc = doc
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> StoredRecord:
+        """Decode a stored document."""
+        return cls(json.loads(raw))
+
+    @property
+    def record_id(self) -> str:
+        """Opaque id."""
+        return str(self.doc["id"])
+
+    @property
+    def record(self) -> dict[str, Any]:
+        """The record in interchange form."""
+        rec: dict[str, Any] = self.doc["r"]
+        return rec
+
+    @property
+    def public(self) -> bool:
+        """Whether public callers may see it."""
+        return bool(self.record.get("public", True))
+
+    @cached_property
+    def parties(self) -> tuple[Party, ...]:
+        """Matchable parties, debtor first."""
+        return tuple(
+            Party(i, role, kind, name, raw, compact, id_kind, valid)
+            for i, (role, kind, name, raw, compact, id_kind, valid) in enumerate(self.doc["p"])
+        )
+
+    @cached_property
+    def events(self) -> tuple[Event, ...]:
+        """Accepted lifecycle events, in order."""
+        return tuple(parse_event(e) for e in self.doc["e"])
+
+    @property
+    def published_on(self) -> date:
+        """发布时间."""
+        return date.fromisoformat(self.record["published_on"])
+
+    @property
+    def expires_on(self) -> date | None:
+        """失信期限届满 as pushed (extend events may move it)."""
+        value = self.record.get("expires_on")
+        return date.fromisoformat(value) if value else None
+
+    def status(self, today: date) -> Status:
+        """Life-cycle state as of today: computed, never stored, so expiry needs no job."""
+        return status(self.published_on, self.expires_on, self.events, today)

@@ -1,0 +1,120 @@
+"""Read-side access to one snapshot of the index (one read transaction)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from shixin.store.documents import StoredRecord
+from shixin.store.env import Store
+from shixin.store.layout import POSTING_LEN, ack_key, seq_bytes, told_key
+from shixin.store.lookup import find_record_id
+
+
+class ReadView:
+    """Postings, records, history and feed as of one snapshot."""
+
+    def __init__(self, store: Store, txn: Any) -> None:
+        self.store = store
+        self.txn = txn
+        self._ix = store.dbs["ix"]
+        self._records = store.dbs["records"]
+        self._cache: dict[str, StoredRecord | None] = {}
+
+    def postings(self, key: str, limit: int) -> list[tuple[str, int]]:
+        """Up to ``limit`` (record_id, party) pairs stored under an index key."""
+        out: list[tuple[str, int]] = []
+        with self.txn.cursor(db=self._ix) as cur:
+            if not cur.set_key(key.encode()):
+                return out
+            for raw in cur.iternext_dup(keys=False):
+                if len(raw) == POSTING_LEN:
+                    out.append((raw[:16].decode(), int(raw[16:18], 16)))
+                if len(out) >= limit:
+                    break
+        return out
+
+    def count(self, key: str) -> int:
+        """How many postings a key has."""
+        with self.txn.cursor(db=self._ix) as cur:
+            return int(cur.count()) if cur.set_key(key.encode()) else 0
+
+    def get(self, record_id: str) -> StoredRecord | None:
+        """One record by id (cached for the life of the view)."""
+        if record_id in self._cache:
+            return self._cache[record_id]
+        raw = self.txn.get(record_id.encode(), db=self._records)
+        rec = StoredRecord.from_bytes(raw) if raw is not None else None
+        self._cache[record_id] = rec
+        return rec
+
+    def find(self, case_number: str, id_number: str, name: str) -> StoredRecord | None:
+        """A record by its key as a court writes it."""
+        rid = find_record_id(lambda r: self.get(r) is not None, case_number, id_number, name)
+        return self.get(rid) if rid else None
+
+    def history(self, record_id: str) -> list[dict[str, Any]]:
+        """Every version and event of a record, oldest first."""
+        prefix = record_id.encode()
+        out = []
+        with self.txn.cursor(db=self.store.dbs["history"]) as cur:
+            if cur.set_range(prefix):
+                for key, value in cur.iternext():
+                    if not key.startswith(prefix):
+                        break
+                    out.append(json.loads(value))
+        return out
+
+    def feed_after(self, seq: int, limit: int) -> list[dict[str, Any]]:
+        """Up to ``limit`` feed entries with a sequence greater than ``seq``."""
+        out: list[dict[str, Any]] = []
+        with self.txn.cursor(db=self.store.dbs["feed"]) as cur:
+            if not cur.set_range(seq_bytes(seq + 1)):
+                return out
+            for value in cur.iternext(keys=False):
+                out.append(json.loads(value))
+                if len(out) >= limit:
+                    break
+        return out
+
+    def feed_entry(self, seq: int) -> dict[str, Any] | None:
+        """One feed entry."""
+        raw = self.txn.get(seq_bytes(seq), db=self.store.dbs["feed"])
+        return json.loads(raw) if raw is not None else None
+
+    def feed_head(self) -> int:
+        """Last feed sequence (0 when empty)."""
+        with self.txn.cursor(db=self.store.dbs["feed"]) as cur:
+            return int.from_bytes(cur.key(), "big") if cur.last() else 0
+
+    def expiry_due(self, day_key: bytes) -> bool:
+        """Whether some record's expiry day is on or before ``day_key`` (YYYYMMDD)."""
+        with self.txn.cursor(db=self.store.dbs["expiry"]) as cur:
+            return bool(cur.first()) and bytes(cur.key()[:8]) <= day_key
+
+    def told(self, unit: str, record_id: str) -> dict[str, Any] | None:
+        """When and how a unit was told of a record, if it was."""
+        raw = self.txn.get(told_key(unit, record_id), db=self.store.dbs["told"])
+        return json.loads(raw) if raw is not None else None
+
+    def told_units(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """Every (unit, record_id, info) of the told ledger."""
+        with self.txn.cursor(db=self.store.dbs["told"]) as cur:
+            for key, value in cur.iternext():
+                unit, rid = bytes(key).decode().split("\0", 1)
+                yield unit, rid, json.loads(value)
+
+    def ack(self, unit: str, seq: int) -> dict[str, Any] | None:
+        """A unit's acknowledgement of a feed entry."""
+        raw = self.txn.get(ack_key(unit, seq), db=self.store.dbs["acks"])
+        return json.loads(raw) if raw is not None else None
+
+    def token(self, token_id: str) -> dict[str, Any] | None:
+        """A stored token record (hash, role, principal)."""
+        raw = self.txn.get(token_id.encode(), db=self.store.dbs["tokens"])
+        return json.loads(raw) if raw is not None else None
+
+    def stats(self) -> dict[str, int]:
+        """Entry counts per database."""
+        return {name: int(self.txn.stat(db)["entries"]) for name, db in self.store.dbs.items()}
