@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from shixin.audit.entry import (
     GENESIS,
     canonical_bytes,
@@ -115,6 +114,8 @@ def test_bad_fields_fail_on_the_callers_thread(
 
 
 def test_purpose_request_outcome_are_optional() -> None:
-    line, _ = seal(prepare({"actor": "a", "role": "admin", "action": "admin.x"}, TS), 1, GENESIS, None)
+    line, _ = seal(
+        prepare({"actor": "a", "role": "admin", "action": "admin.x"}, TS), 1, GENESIS, None
+    )
     entry = json.loads(line)
     assert (entry["purpose"], entry["request"], entry["outcome"]) == ("", {}, {})

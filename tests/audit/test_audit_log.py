@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from shixin.audit import (
     GENESIS,
     AuditClosedError,
@@ -104,7 +103,7 @@ def test_callers_mutation_after_append_does_not_leak(tmp_path: Path) -> None:
     fields = event(1)
     with AuditLog(path) as log:
         log.append(fields)
-        fields["request"]["name"] = "李四"  # type: ignore[index]
+        fields["request"]["name"] = "李四"
     assert entries(path)[0]["request"]["name"] == "张三1"
 
 
@@ -228,7 +227,9 @@ def test_write_failure_fails_closed(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_backlog_limit_blocks_then_refuses(tmp_path: Path) -> None:
     path = tmp_path / "audit.jsonl"
     gate = threading.Event()
-    log = AuditLog(path, fsync=False, max_pending=2, append_timeout=0.2, on_commit=lambda h: gate.wait())
+    log = AuditLog(
+        path, fsync=False, max_pending=2, append_timeout=0.2, on_commit=lambda h: gate.wait()
+    )
     try:
         log.append(event(0))  # the writer takes it and blocks in on_commit
         log.append(event(1))
@@ -260,3 +261,33 @@ def test_fsync_false_still_writes(tmp_path: Path) -> None:
     path = tmp_path / "audit.jsonl"
     write_log(path, 2, key=None)
     assert os.path.getsize(path) > 0 and verify(path).ok
+
+
+def test_live_verify_while_appending(tmp_path: Path) -> None:
+    """AuditLog.verify reads only committed batches, so a write in flight is no torn line."""
+    stop = threading.Event()
+    with AuditLog(tmp_path / "audit.jsonl", KEY) as log:
+
+        def work() -> None:
+            i = 0
+            while not stop.is_set():
+                log.append(event(i))
+                i += 1
+
+        writer = threading.Thread(target=work)
+        writer.start()
+        try:
+            for _ in range(20):
+                result = log.verify()
+                assert result.ok, result.describe()
+        finally:
+            stop.set()
+            writer.join()
+        assert log.verify().entries == log.head().seq > 0
+
+
+def test_unauthenticated_caller_has_an_empty_role(tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    with AuditLog(path) as log:
+        log.append({"actor": "unauthenticated:ipv4:192.0.2.1:5000", "role": "", "action": "match"})
+    assert entries(path)[0]["role"] == ""

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from hypothesis import strategies as st
-
 from shixin.lifecycle import Event, EventType, State, status
 
 T = EventType

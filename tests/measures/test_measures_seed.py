@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from seed_plan import SeedClause
-
+from tests.measures.seed_plan import SeedClause
 from shixin.measures import Catalogue, DebtorKind, DepartmentScope, Role, RoleLink
 
 ROLE_TERMS = {

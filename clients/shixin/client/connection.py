@@ -46,6 +46,9 @@ class ShixinClient:
             self.metadata.append(("authorization", f"Bearer {config.token}"))
         if config.principal:
             self.metadata.append(("x-shixin-principal", config.principal))
+        elif config.unit and not config.token:
+            # Development servers trust this; authenticating servers ignore it.
+            self.metadata.append(("x-shixin-principal", f"unit:{config.unit}"))
         self.match_stub = match_grpc.MatchServiceStub(self.channel)
         self.record_stub = record_grpc.RecordServiceStub(self.channel)
         self.feed_stub = feed_grpc.FeedServiceStub(self.channel)

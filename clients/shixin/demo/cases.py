@@ -36,6 +36,8 @@ STATES = Weighted(
     ]
 )
 _FIRST_PUBLISHED = dt.date(2015, 1, 1).toordinal()
+_Event = tuple[str, int, dict[str, str]]  # (event, day ordinal, extra fields)
+_Life = tuple[int, int | None, list[_Event]]  # (published, expires, events)
 _EXPIRES_SHARE = 0.45  # share of records published with a fixed term
 
 
@@ -183,43 +185,57 @@ class Cases:
         kind = "刑初" if roll < 0.2 else "民初"
         return self._number(court.code, year, paren, kind), court.name
 
-    def _lifecycle(
-        self, state: str
-    ) -> tuple[int, int | None, list[tuple[str, int, dict[str, str]]]]:
+    def _lifecycle(self, state: str) -> _Life:
         """Publication day, expiry day and events that put a record in ``state``."""
-        rng, today, first = self._rng, self._today, _FIRST_PUBLISHED
-        years = 2 if rng.random() < 0.6 else 3
-        events: list[tuple[str, int, dict[str, str]]] = []
+        years = 2 if self._rng.random() < 0.6 else 3
         if state == "pending":
-            notice = today - rng.between(0, 9)
+            notice = self._today - self._rng.between(0, 9)
             return notice + 10, None, [("risk_notice", notice, {})]
         if state == "expired":
-            latest = _add_years(today, -years) - 1
-            published = self._published(first, latest)
-            return published, _add_years(published, years), events
+            published = self._published(_FIRST_PUBLISHED, _add_years(self._today, -years) - 1)
+            return published, _add_years(published, years), []
         if state == "extend":
-            expires = today + rng.between(-400, 200)
-            published = _add_years(expires, -years)
-            asked = min(today, expires - rng.between(1, 60))
-            extended = max(_add_years(expires, rng.between(1, 2)), today + rng.between(30, 365))
-            events.append(("extend", max(asked, published + 1), {"expires_on": _iso(extended)}))
-            return published, expires, events
+            return self._extended(years)
         if state == "restore":
-            published = self._published(first, today - 90)
-            shielded = self._between(published + 30, today - 60)
-            events.append(("shield", shielded, {"reason": t.SHIELD_REASONS.pick(rng)}))
-            events.append(("restore", shielded + rng.between(5, 59), {}))
-            return published, None, events
-        active = state in ("plain", "include", "correction_rejected", "review_rejected")
-        latest = today - (
-            60 if "review" in state else 30 if "correction" in state else 7 if not active else 0
+            return self._restored()
+        return self._decided(state, years)
+
+    def _extended(self, years: int) -> _Life:
+        """Active: the term ran out or nearly, and the court extended it past today."""
+        rng, today = self._rng, self._today
+        expires = today + rng.between(-400, 200)
+        published = _add_years(expires, -years)
+        asked = max(min(today, expires - rng.between(1, 60)), published + 1)
+        extended = max(_add_years(expires, rng.between(1, 2)), today + rng.between(30, 365))
+        return published, expires, [("extend", asked, {"expires_on": _iso(extended)})]
+
+    def _restored(self) -> _Life:
+        """Active: shielded once, then restored."""
+        rng = self._rng
+        published = self._published(_FIRST_PUBLISHED, self._today - 90)
+        shielded = self._between(published + 30, self._today - 60)
+        return (
+            published,
+            None,
+            [
+                ("shield", shielded, {"reason": t.SHIELD_REASONS.pick(rng)}),
+                ("restore", shielded + rng.between(5, 59), {}),
+            ],
         )
+
+    def _decided(self, state: str, years: int) -> _Life:
+        """Plain, included after notice, contested, shielded or revoked records."""
+        rng, today = self._rng, self._today
+        active = state in ("plain", "include", "correction_rejected", "review_rejected")
+        contested = "correction" in state or "review" in state
+        latest = today - (60 if "review" in state else 30 if contested else 0 if active else 7)
         fixed_term = rng.random() < _EXPIRES_SHARE
-        if active and fixed_term:
-            published = self._between(max(first, _add_years(today, -years) + 1), latest)
+        if active and fixed_term:  # still within its term today
+            published = self._between(max(_FIRST_PUBLISHED, _add_years(today, -years) + 1), latest)
         else:
-            published = self._published(first, latest)
+            published = self._published(_FIRST_PUBLISHED, latest)
         expires = _add_years(published, years) if fixed_term else None
+        events: list[_Event] = []
         if state == "include":
             events.append(("risk_notice", published - rng.between(7, 15), {}))
             events.append(("include", published, {}))
@@ -227,17 +243,23 @@ class Cases:
             reasons = t.SHIELD_REASONS if state == "shield" else t.REVOKE_REASONS
             ended = self._between(published + 7, today)
             events.append((state, ended, {"reason": reasons.pick(rng)}))
-        elif "correction" in state or "review" in state:
-            asked = published + rng.between(1, 10)
-            events.append(("correction_requested", asked, {}))
-            decided = asked + rng.between(1, 3)
-            if state == "correction_granted":
-                events.append((state, decided, {"reason": "纳入失信名单错误，予以纠正"}))
-            else:
-                events.append(("correction_rejected", decided, {}))
-            if "review" in state:
-                review = decided + rng.between(1, 10)
-                events.append(("review_requested", review, {}))
-                outcome = {"reason": "复议成立，撤销纳入决定"} if state == "review_granted" else {}
-                events.append((state, review + rng.between(5, 30), outcome))
+        elif contested:
+            events.extend(self._contest(state, published))
         return published, expires, events
+
+    def _contest(self, state: str, published: int) -> list[_Event]:
+        """Correction asked within 10 days, decided within 3; then maybe a review."""
+        rng = self._rng
+        asked = published + rng.between(1, 10)
+        decided = asked + rng.between(1, 3)
+        events: list[_Event] = [("correction_requested", asked, {})]
+        if state == "correction_granted":
+            events.append((state, decided, {"reason": "纳入失信名单错误，予以纠正"}))
+            return events
+        events.append(("correction_rejected", decided, {}))
+        if "review" in state:
+            review = decided + rng.between(1, 10)
+            outcome = {"reason": "复议成立，撤销纳入决定"} if state == "review_granted" else {}
+            events.append(("review_requested", review, {}))
+            events.append((state, review + rng.between(5, 30), outcome))
+        return events

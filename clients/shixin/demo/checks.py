@@ -33,8 +33,15 @@ def org_code(body: str) -> str:
 
 
 def resident_id(first17: str) -> str:
-    """The 18-digit resident ID for its first 17 digits."""
-    return first17 + ric.calc_check_digit(first17)
+    """The 18-digit resident ID for its first 17 digits.
+
+    python-stdnum's ``calc_check_digit`` expects the number *with* a check
+    position (it drops the last character), hence the placeholder.
+
+    >>> resident_id("11010519491231002")
+    '11010519491231002X'
+    """
+    return first17 + ric.calc_check_digit(first17 + "0")
 
 
 def legacy_id(id18: str) -> str:

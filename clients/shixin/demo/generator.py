@@ -126,7 +126,8 @@ class _Simulation:
         cases = [self._cases.new(home) for _ in range(_CASES_PER_DEBTOR.pick(rng))]
         for case in cases:
             debtor = self._org_block(org)
-            traditional = debtor["name"] != org.name and "（" not in debtor["name"]
+            # A court that writes the company in traditional characters writes its officers so.
+            traditional = debtor["name"] == to_traditional(org.name) != org.name
             related = [self._related_block(role, p, traditional) for role, p in officers]
             listing.records.append(case.record(debtor, related))
             key = "id_number" if "id_number" in debtor else "name"

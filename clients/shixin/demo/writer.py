@@ -91,7 +91,7 @@ def write_demo(
     """Generate ``n_records`` records (see :func:`generate_with_truth`) into ``directory``."""
     target = Path(directory)
     target.mkdir(parents=True, exist_ok=True)
-    encode = json.JSONEncoder(ensure_ascii=False).encode
+    encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
     sinks = [_Sink(target / RECORDS_FILE), _Sink(target / EVENTS_FILE)]
     if truth:
         sinks.append(_Sink(target / TRUTH_FILE))

@@ -47,6 +47,7 @@ class AuditFields(TypedDict, total=False):
     actor: Required[str]
     """Unit code, court name, or ``"public:<client-id>"``."""
     role: Required[str]
+    """``court``, ``unit``, ``public``, ``admin``; ``""`` for an unauthenticated caller."""
     action: Required[str]
     """``match``, ``batch_match``, ``get_record``, ``push_record``, ``admin.*`` …"""
     purpose: str
@@ -158,7 +159,7 @@ def encode_fields(fields: Mapping[str, object]) -> tuple[bytes, bytes]:
         "prev": _PREV_MARK,
         "purpose": _require_str(fields, "purpose", empty_ok=True),
         "request": _require_dict(fields, "request"),
-        "role": _require_str(fields, "role", empty_ok=False),
+        "role": _require_str(fields, "role", empty_ok=True),
         "seq": _SEQ_MARK,
     }
     text = _ENCODER.encode(body)

@@ -33,7 +33,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import structlog
 from shixin.audit.entry import Head, Prepared, encode_fields, seal
@@ -44,6 +44,9 @@ from shixin.audit.errors import (
     AuditUnavailableError,
 )
 from shixin.audit.tail import read_head_fd
+
+if TYPE_CHECKING:
+    from shixin.audit.verify import VerifyResult
 
 log = structlog.get_logger(__name__)
 
@@ -93,7 +96,7 @@ class AuditLog:
         max_batch: int = 4096,
         max_pending: int = 100_000,
         append_timeout: float = 5.0,
-        on_commit: Callable[[Head], None] | None = None,
+        on_commit: Callable[[Head], object] | None = None,
         verify_on_open: bool = False,
     ) -> None:
         """Open (or create) the log at ``path`` and start the writer thread.
@@ -121,6 +124,7 @@ class AuditLog:
             if verify_on_open:
                 self._verify_all()
             self._head = read_head_fd(self._fd, self._path, key)
+            self._committed = (self._head, os.fstat(self._fd).st_size)
         except BaseException:
             os.close(self._fd)
             raise
@@ -167,9 +171,28 @@ class AuditLog:
         """Whether entries are HMAC-keyed (see :mod:`shixin.audit.entry`)."""
         return self._key is not None
 
+    @property
+    def key(self) -> bytes | None:
+        """The HMAC key the chain is written with (what :func:`verify` needs)."""
+        return self._key
+
     def head(self) -> Head:
         """(seq, hash) of the last entry durably written — the anchor to store elsewhere."""
         return self._head
+
+    def verify(self, *, max_problems: int = 1000) -> "VerifyResult":
+        """Verify the live log up to what is durably written, against its own head.
+
+        Safe while appends go on: only the bytes of completed batches are read,
+        so a batch being written is not mistaken for a torn line.
+        """
+        from shixin.audit.verify import verify  # local: not needed on the hot path
+
+        self.flush()
+        head, size = self._committed
+        return verify(
+            self._path, self._key, expected_head=head, end=size, max_problems=max_problems
+        )
 
     def append(self, fields: Mapping[str, object]) -> None:
         """Queue one entry; returns without waiting for the disk.
@@ -278,12 +301,14 @@ class AuditLog:
             else:
                 stop = True
         if lines and self._error is None:
+            data = b"".join(lines)
             try:
-                self._write_all(b"".join(lines))
+                self._write_all(data)
             except Exception as exc:  # any failure must close the log, not kill it silently
                 self._fail(exc, lost=len(lines))
             else:
                 self._head = Head(seq, prev)
+                self._committed = (self._head, self._committed[1] + len(data))
                 self._commit_hook()
         with self._cond:
             self._pending -= sum(1 for item in batch if isinstance(item, Prepared))

@@ -45,7 +45,7 @@ def _last_lines(fd: int, size: int, count: int) -> list[tuple[int, bytes]]:
 def _parse(path: Path, offset: int, raw: bytes, key: bytes | None) -> tuple[int, str, str]:
     where = f"{path}: entry at byte offset {offset}"
     try:
-        entry = json.loads(raw)
+        entry = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise AuditCorruptError(f"{where} is not valid JSON ({exc}); run verify") from exc
     if not isinstance(entry, dict):

@@ -106,7 +106,7 @@ def _parse(raw: bytes, lineno: int, key: bytes | None) -> _Entry | Problem:
     if not raw.strip():
         return bad("empty line")
     try:
-        entry = json.loads(raw)
+        entry = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         return bad("not UTF-8")
     except json.JSONDecodeError as exc:
@@ -243,9 +243,15 @@ class _Chain:
             self._after_holes(n1)
         elif self._follows(t, n1):
             if self._follows(t, n2) and n2 is not None:
-                # Two entries claim the same place: the one the chain continues from is genuine.
+                # Two entries claim the same place: a forged one either fails its own
+                # hash or is the one the chain does not continue from.
                 buf.popleft()
-                if n3 is not None and self._follows(n2, n3):
+                n2_genuine = (
+                    not n1.content_ok
+                    if n1.content_ok != n2.content_ok
+                    else n3 is not None and self._follows(n2, n3)
+                )
+                if n2_genuine:
                     self._accept(n2)
                     self._inserted(n1)
                 else:
@@ -253,6 +259,8 @@ class _Chain:
                     self._inserted(n2)
             else:
                 self._accept(n1)
+        elif self._moved(n1):
+            pass
         elif n2 is not None and self._follows(t, n2):
             buf.popleft()
             if self._follows(n2, n1):
@@ -268,8 +276,6 @@ class _Chain:
             else:
                 self._accept(n2)
                 self._inserted(n1)
-        elif self._moved(n1):
-            pass
         elif n1.seq == t.seq + 1:
             if n1.content_ok:
                 if t.line:
@@ -332,9 +338,17 @@ class _Chain:
             )
 
 
-def _lines(path: Path) -> Iterator[tuple[int, bytes, bool]]:
+def _lines(path: Path, end: int | None) -> Iterator[tuple[int, bytes, bool]]:
+    """(line number, line without newline, had a newline), up to byte ``end``."""
+    consumed = 0
     with path.open("rb") as f:
         for lineno, raw in enumerate(f, start=1):
+            if end is not None:
+                if consumed >= end:
+                    return
+                if consumed + len(raw) > end:
+                    raw = raw[: end - consumed]
+                consumed += len(raw)
             complete = raw.endswith(b"\n")
             yield lineno, raw[:-1] if complete else raw, complete
 
@@ -345,12 +359,15 @@ def verify(
     *,
     expected_head: Head | tuple[int, str] | None = None,
     max_problems: int = 1000,
+    end: int | None = None,
 ) -> VerifyResult:
     """Check the whole log at ``path``; see the module docstring for what is detected.
 
     ``key`` must be the one the log was written with (None for an unkeyed log).
     ``expected_head`` is an anchor kept elsewhere (:meth:`AuditLog.head`); with
-    it a removed or rewritten tail is detected too.
+    it a removed or rewritten tail is detected too. ``end`` limits the check to
+    the first ``end`` bytes (a live log's committed size, see
+    :meth:`AuditLog.verify`).
     """
     p = Path(path)
     exp = Head(*expected_head) if expected_head is not None else None
@@ -358,7 +375,7 @@ def verify(
     buf: deque[_Entry | _Hole] = deque()
     entries = altered = 0
     if p.exists():
-        for lineno, raw, complete in _lines(p):
+        for lineno, raw, complete in _lines(p, end):
             item: _Entry | Problem = (
                 _parse(raw, lineno, key)
                 if complete

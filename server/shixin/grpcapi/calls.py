@@ -55,7 +55,7 @@ def _begin(deps: CallDeps, context: grpc.ServicerContext, request: Any, action: 
         raise Unauthenticated(f"{action} needs credentials (client certificate or token)",
                               reason="NO_CREDENTIALS")
     if principal.role == Role.PUBLIC and deps.public_limiter is not None \
-            and not deps.public_limiter.allow(principal.id):
+            and not deps.public_limiter.acquire(principal.id)[0]:
         raise ResourceExhausted("public query rate limit exceeded; try again later",
                                 reason="RATE_LIMITED")
     return Call(principal=principal, method=method)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import grpc
 
-from shixin.auth import Principal, Role, unit_from_cert, verify_token
+from shixin.auth import AuthError, Principal, Role, identity_from_cert, token_id, verify_token
 from shixin.errors import Unauthenticated
 from shixin.measures import Catalogue
 from shixin.store import ReadView, Store
@@ -43,8 +43,11 @@ class Authenticator:
         auth = context.auth_context()
         certs = auth.get("x509_pem_cert")
         if certs:
-            role_text, ident = unit_from_cert(certs[0])
-            return self.principal_for(Role(role_text), ident), "mtls"
+            try:
+                ident = identity_from_cert(certs[0])
+            except AuthError as exc:
+                raise Unauthenticated(exc.reason, reason="BAD_CERTIFICATE") from None
+            return self.principal_for(Role(ident.kind), ident.name), "mtls"
         metadata = dict(context.invocation_metadata() or ())
         header = str(metadata.get("authorization", ""))
         if header:
@@ -67,12 +70,15 @@ class Authenticator:
 
     def _token(self, header: str) -> Principal:
         scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer" or not token.startswith("sx_") or token.count("_") < 2:
+        if scheme.lower() != "bearer" or not token:
             raise Unauthenticated("malformed authorization header (expected 'Bearer sx_…')",
                                   reason="BAD_TOKEN")
-        token_id = token.split("_")[1]
+        try:
+            tid = token_id(token)
+        except AuthError as exc:
+            raise Unauthenticated(exc.reason, reason="BAD_TOKEN") from None
         with self.store.read_txn() as txn:
-            stored = ReadView(self.store, txn).token(token_id)
+            stored = ReadView(self.store, txn).token(tid)
         if stored is None or stored.get("revoked") or not verify_token(token, stored["hash"]):
             raise Unauthenticated("unknown, revoked or forged token", reason="BAD_TOKEN")
         return self.principal_for(Role(stored["role"]), stored["principal"])

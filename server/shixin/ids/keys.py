@@ -61,14 +61,17 @@ def make_key(prefix: str, value: str) -> str:
 
     >>> make_key("other:", "E12345678"), make_key("other:", "X" * 300)[:10]
     ('other:E12345678', 'other:#14e')
+    >>> len(make_key("other:", "\\ud800"))  # a lone surrogate cannot be encoded
+    39
+
     """
     key = prefix + value
-    if len(key) * 4 <= MAX_KEY_BYTES:
+    if key.isascii() and len(key) <= MAX_KEY_BYTES:
         return key
     try:
         if len(key.encode()) <= MAX_KEY_BYTES:
             return key
-    except UnicodeEncodeError:
+    except UnicodeEncodeError:  # lone surrogates: keep them, but hashed
         pass
     digest = hashlib.blake2b(value.encode("utf-8", "surrogatepass"), digest_size=16)
     return f"{prefix}#{digest.hexdigest()}"
@@ -82,7 +85,7 @@ def _masked_value(number: str) -> str:
     return number[:10] + number[14:] if ric.is_masked(number) else number
 
 
-def _own_index_keys(p: ParsedId) -> list[str]:
+def _own_index_keys(p: ParsedId, typos: bool) -> list[str]:
     number = p.compact
     if not number or is_placeholder(number):
         return []
@@ -91,20 +94,20 @@ def _own_index_keys(p: ParsedId) -> list[str]:
             return [make_key("ricm:", _masked_value(number))]
         keys = [make_key("ric:", number)]
         if _full_resident(number):
-            keys.append("ricm:" + ric.masked_key(number))
-        if not p.valid:
+            keys.append("ricm:" + number[:10] + number[14:])
+        if typos and not p.valid:
             keys.extend("rict:" + t.number for t in ric.typos(number))
         return keys
     if p.kind is IdKind.USCC:
         keys = [make_key("uscc:", number)]
         if len(number) == 18:
             keys.append(make_key("oc:", number[8:17]))
-        if not p.valid:
+        if typos and not p.valid:
             keys.extend("uscct:" + t.number for t in uscc.typos(number))
         return keys
     if p.kind is IdKind.ORG_CODE:
         keys = [make_key("oc:", number)]
-        if not p.valid:
+        if typos and not p.valid:
             keys.extend("oct:" + t.number for t in orgcode.typos(number))
         return keys
     return [make_key(f"{p.kind.value}:", number)]
@@ -121,10 +124,11 @@ def index_keys(p: ParsedId) -> list[str]:
     >>> index_keys(parse("4502021980****1232"))
     ['ricm:45020219801232']
     """
-    keys = _own_index_keys(p)
     alternative = plain_reading(p)
-    if alternative is not None:
-        keys += _own_index_keys(alternative)
+    if alternative is None:
+        return _own_index_keys(p, typos=True)
+    # The number plainly is of another kind: typos of the hinted kind would be noise.
+    keys = _own_index_keys(p, typos=False) + _own_index_keys(alternative, typos=False)
     return list(dict.fromkeys(keys))
 
 
@@ -137,7 +141,7 @@ def _own_number_key(p: ParsedId, prefix: str, same: str) -> QueryKey:
     return QueryKey(key, "exact", True, same)
 
 
-def _resident_query_keys(p: ParsedId) -> list[QueryKey]:
+def _resident_query_keys(p: ParsedId, typos: bool) -> list[QueryKey]:
     number = p.compact
     if p.masked:
         if ric.is_masked(number):
@@ -148,10 +152,11 @@ def _resident_query_keys(p: ParsedId) -> list[QueryKey]:
     keys = [_own_number_key(p, "ric:", "same resident ID")]
     if _full_resident(number):
         reason = "a masked record shows the same first 10 and last 4 characters"
-        keys.append(QueryKey("ricm:" + ric.masked_key(number), "masked", False, reason))
+        keys.append(QueryKey("ricm:" + number[:10] + number[14:], "masked", False, reason))
     if p.valid:
         reason = "a listed ID whose check fails is one typo away from this one"
         keys.append(QueryKey("rict:" + number, "typo", False, reason))
+    if p.valid or not typos:
         return keys
     keys.extend(QueryKey("ric:" + t.number, "typo", False, t.reason) for t in ric.typos(number))
     if len(number) == 17 and isdigits(number):
@@ -162,7 +167,7 @@ def _resident_query_keys(p: ParsedId) -> list[QueryKey]:
     return keys
 
 
-def _uscc_query_keys(p: ParsedId) -> list[QueryKey]:
+def _uscc_query_keys(p: ParsedId, typos: bool) -> list[QueryKey]:
     number = p.compact
     keys = [_own_number_key(p, "uscc:", "same USCC")]
     if len(number) == 18:
@@ -172,13 +177,13 @@ def _uscc_query_keys(p: ParsedId) -> list[QueryKey]:
     if p.valid:
         reason = "a listed USCC whose check fails is one typo away from this one"
         keys.append(QueryKey("uscct:" + number, "typo", False, reason))
-    else:
-        typos = uscc.typos(number)
-        keys.extend(QueryKey("uscc:" + t.number, "typo", False, t.reason) for t in typos)
+    elif typos:
+        found = uscc.typos(number)
+        keys.extend(QueryKey("uscc:" + t.number, "typo", False, t.reason) for t in found)
     return keys
 
 
-def _org_code_query_keys(p: ParsedId) -> list[QueryKey]:
+def _org_code_query_keys(p: ParsedId, typos: bool) -> list[QueryKey]:
     number = p.compact
     key = make_key("oc:", number)
     if p.valid:
@@ -189,7 +194,9 @@ def _org_code_query_keys(p: ParsedId) -> list[QueryKey]:
         return keys
     reason = f"identical organisation code, though invalid ({p.problem})"
     keys = [QueryKey(key, "org_code", True, reason)]
-    keys.extend(QueryKey("oc:" + t.number, "typo", False, t.reason) for t in orgcode.typos(number))
+    if typos:
+        found = orgcode.typos(number)
+        keys.extend(QueryKey("oc:" + t.number, "typo", False, t.reason) for t in found)
     return keys
 
 
@@ -201,15 +208,15 @@ def _opaque_query_keys(p: ParsedId) -> list[QueryKey]:
     return keys
 
 
-def _own_query_keys(p: ParsedId) -> list[QueryKey]:
+def _own_query_keys(p: ParsedId, typos: bool) -> list[QueryKey]:
     if not p.compact or is_placeholder(p.compact):
         return []
     if p.kind is IdKind.RESIDENT_ID:
-        return _resident_query_keys(p)
+        return _resident_query_keys(p, typos)
     if p.kind is IdKind.USCC:
-        return _uscc_query_keys(p)
+        return _uscc_query_keys(p, typos)
     if p.kind is IdKind.ORG_CODE:
-        return _org_code_query_keys(p)
+        return _org_code_query_keys(p, typos)
     return _opaque_query_keys(p)
 
 
@@ -227,10 +234,11 @@ def query_keys(p: ParsedId) -> list[QueryKey]:
     >>> len(typos), typos[-1].key, typos[-1].reason
     (11, 'ric:450202198001011232', 'digits 17 and 18 swapped')
     """
-    keys = _own_query_keys(p)
     alternative = plain_reading(p)
-    if alternative is not None:
-        keys += _own_query_keys(alternative)
+    if alternative is None:
+        keys = _own_query_keys(p, typos=True)
+    else:  # the number plainly is of another kind: typos of the hinted kind would be noise
+        keys = _own_query_keys(p, typos=False) + _own_query_keys(alternative, typos=False)
     unique: dict[str, QueryKey] = {}
     for key in keys:
         unique.setdefault(key.key, key)

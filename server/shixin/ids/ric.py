@@ -106,6 +106,10 @@ def latest_birth_date() -> datetime.date:
     return _latest_birth_date(int(time.time()) // 3600)
 
 
+#: Dates up to this one are in the past for the whole life of the process.
+_SURELY_PAST: Final = datetime.date.today() - datetime.timedelta(days=1)
+
+
 def check_birth_date(yyyymmdd: str) -> datetime.date | str:
     """Return the birth date, or the reason it is implausible.
 
@@ -116,13 +120,15 @@ def check_birth_date(yyyymmdd: str) -> datetime.date | str:
     >>> check_birth_date("18791231")
     'birth date 18791231 is before 1880'
     """
+    if len(yyyymmdd) != 8 or not isdigits(yyyymmdd):
+        return f"birth date {yyyymmdd} is not a date"
     try:
-        born = datetime.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
+        born = datetime.date.fromisoformat(yyyymmdd)  # 8 digits: YYYYMMDD since Python 3.11
     except ValueError:
         return f"birth date {yyyymmdd} is not a date"
     if born.year < MIN_BIRTH_YEAR:
         return f"birth date {yyyymmdd} is before {MIN_BIRTH_YEAR}"
-    if born > latest_birth_date():
+    if born > _SURELY_PAST and born > latest_birth_date():
         return f"birth date {yyyymmdd} is in the future"
     return born
 
@@ -275,11 +281,21 @@ def region(number: str) -> str:
 def mask(number: str) -> str:
     """Mask as the national enforcement platform does: first 10 and last 4 characters.
 
+    Never raises, so a display cannot fail on a malformed number: anything else
+    longer than 14 characters loses characters 11-14; shorter ones keep only
+    their last 4.
+
     >>> mask("450202800101123"), mask("4502021980******1232")
     ('4502021980****1232', '4502021980****1232')
+    >>> mask("45020219800101123"), mask("E1234567")
+    ('4502021980****123', '****4567')
     """
-    number = to_18(number)
-    return f"{number[:10]}{MASK}{number[14:]}"
+    number = compact(number)
+    if len(number) == 15 and isdigits(number):
+        number = to_18(number)
+    if len(number) > 14:
+        return f"{number[:10]}{MASK}{number[14:]}"
+    return "*" * max(0, len(number) - 4) + number[-4:]
 
 
 def masked_key(number: str) -> str:

@@ -112,37 +112,45 @@ def _step(cur: Replay, event: Event) -> Replay:
     return nxt
 
 
+def _expiry_due(cur: Replay, day: date) -> date | None:
+    """The expiry day, if it has come by ``day`` and the state expires."""
+    if cur.state not in EXPIRY or cur.expires_on is None:
+        return None
+    first_day_out = cur.expires_on + _ONE_DAY
+    return first_day_out if first_day_out <= day else None
+
+
+def _publication_due(
+    cur: Replay, published_on: date, day: date, next_type: EventType | None
+) -> date | None:
+    """``published_on``, if the implicit inclusion is due before an event of ``next_type``."""
+    if cur.state is not State.PENDING or published_on > day:
+        return None
+    if published_on == day and next_type in _BEFORE_PUBLICATION:
+        return None
+    return published_on
+
+
 def _advance(cur: Replay, published_on: date, day: date, next_type: EventType | None) -> Replay:
-    """Take the date-driven steps due by ``day``, before an event of ``next_type``."""
+    """Take the date-driven steps due by ``day``, in date order (expiry first on a tie)."""
     while True:
-        expiry = cur.expires_on + _ONE_DAY if cur.expires_on is not None else None
-        if cur.state not in EXPIRY or (expiry is not None and expiry > day):
-            expiry = None
-        due_expiry = expiry
-        due_include = (
-            published_on
-            if cur.state is State.PENDING
-            and (
-                published_on < day
-                or (published_on == day and next_type not in _BEFORE_PUBLICATION)
-            )
-            else None
-        )
-        if due_include is not None and (due_expiry is None or due_include < due_expiry):
+        expiry = _expiry_due(cur, day)
+        publication = _publication_due(cur, published_on, day, next_type)
+        if publication is not None and (expiry is None or publication < expiry):
             cur = replace(
                 cur,
                 state=TRANSITIONS[(State.PENDING, EventType.INCLUDE)],
-                since=published_on,
-                reason=f"published on {published_on.isoformat()}",
-                included_on=published_on,
+                since=publication,
+                reason=f"published on {publication.isoformat()}",
+                included_on=publication,
                 included_implicitly=True,
             )
-        elif due_expiry is not None:
+        elif expiry is not None:
             cur = replace(
                 cur,
                 state=EXPIRY[cur.state],
-                since=due_expiry,
-                reason=f"expired on {due_expiry.isoformat()}",
+                since=expiry,
+                reason=f"expired on {expiry.isoformat()}",
                 pending=None,
                 performed_on=None,
             )

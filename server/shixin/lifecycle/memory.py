@@ -15,9 +15,23 @@ from shixin.errors import FailedPrecondition
 from shixin.lifecycle.events import EventType
 from shixin.lifecycle.states import State, is_active
 
+CODES: frozenset[str] = frozenset({
+    # about the event's date or identity
+    "future_event", "out_of_order", "duplicate",
+    # (state, event) not in the table
+    "already_included", "already_revoked", "terminal", "not_active", "not_shielded",
+    "not_included", "no_pending_request", "request_pending", "illegal_transition",
+    # guards
+    "correction_too_late", "correction_repeated", "review_without_rejection",
+    "review_repeated", "wrong_pending_request", "missing_expiry", "indefinite",
+    "not_extending",
+})
+"""Every ``TransitionError.code``; stable, so clients may branch on them."""
+
 
 class TransitionError(FailedPrecondition):
-    """An event the record's lifecycle does not allow; ``code`` says which rule."""
+    """An event the record's lifecycle does not allow; ``code`` (one of ``CODES``)
+    says which rule, ``reason`` is the same in UPPER_SNAKE for the gRPC layer."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message, reason=code.upper())
@@ -28,8 +42,10 @@ class TransitionError(FailedPrecondition):
 class Status:
     """Where a record stands on a day.
 
-    ``since`` is the day the state began; ``reason`` says why, in the words
-    the change feed uses ("shield: 全部履行完毕", "expired on 2021-06-02").
+    ``since`` is the day the state began (``today`` for a record pending from
+    the start); ``reason`` — an addition to the brief's fields — says why, in
+    the words the change feed uses ("shield: 全部履行完毕", "restored",
+    "published on 2019-06-01", "expired on 2021-06-02").
     """
 
     state: State

@@ -80,6 +80,9 @@ def parse_query_id(query: Query) -> ParsedId | None:
     if not query.id_number.strip():
         return None
     parsed = parse(query.id_number, query.id_type or None)
+    if parsed.kind == IdKind.OTHER and parsed.compact.isdigit() and query.kind != "organization":
+        # Digits only: a resident ID with the wrong length, not an opaque document number.
+        parsed = parse(query.id_number, IdKind.RESIDENT_ID)
     if not parsed.valid and _malformed(parsed):
         raise InvalidArgument(f"{query.id_number!r}: {parsed.problem}",
                               field="subject.id_number", reason="MALFORMED_ID_NUMBER")

@@ -138,6 +138,16 @@ class Measure:
             _require(self.note, 'field "note": an external measure must say who applies it')
 
     @property
+    def category_zh(self) -> str:
+        """The heading in Chinese, as the API carries it flat."""
+        return self.category.name_zh
+
+    @property
+    def category_en(self) -> str:
+        """The heading in English."""
+        return self.category.name_en
+
+    @property
     def officer_roles(self) -> tuple[Role, ...]:
         """The roles other than the debtor itself that the clause names."""
         return tuple(role for role in self.applies_to if role is not Role.DEBTOR)

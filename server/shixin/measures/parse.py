@@ -58,14 +58,13 @@ _UNIT_FIELDS = {
 }
 
 
-def _document(text: str, source: str, array: str) -> dict[str, Any]:
-    """The TOML document, after checking its top level."""
+def _document(text: str, source: str, arrays: tuple[str, ...]) -> dict[str, Any]:
+    """The TOML document, after checking its top level holds only these arrays."""
     try:
         doc: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise CatalogueError(f"{source}: invalid TOML: {exc}") from None
-    allowed = {"schema_version", array} | ({"category"} if array == "measure" else set())
-    unknown = sorted(set(doc) - allowed)
+    unknown = sorted(set(doc) - {"schema_version", *arrays})
     if unknown:
         raise CatalogueError(f'{source}: unknown top-level key "{unknown[0]}"')
     if doc.get("schema_version") != SCHEMA_VERSION:
@@ -189,7 +188,7 @@ def _build(where: str, make: Callable[..., _T], **fields: object) -> _T:
 
 def parse_units(text: str) -> tuple[Unit, ...]:
     """The units of a ``units.toml`` text."""
-    tables = _tables(_document(text, UNITS_FILE, "unit"), "unit", UNITS_FILE)
+    tables = _tables(_document(text, UNITS_FILE, ("unit",)), "unit", UNITS_FILE)
     return tuple(
         _unit(table, _where(UNITS_FILE, "unit", index, table))
         for index, table in enumerate(tables, 1)
@@ -198,7 +197,7 @@ def parse_units(text: str) -> tuple[Unit, ...]:
 
 def parse_measures(text: str) -> tuple[Measure, ...]:
     """The measures of a ``measures.toml`` text, with their categories resolved."""
-    doc = _document(text, MEASURES_FILE, "measure")
+    doc = _document(text, MEASURES_FILE, ("category", "measure"))
     categories = _categories(_tables(doc, "category", MEASURES_FILE))
     measures = tuple(
         _measure(table, categories, _where(MEASURES_FILE, "measure", index, table))

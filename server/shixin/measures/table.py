@@ -70,8 +70,11 @@ def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
 
 
 def format_table(catalogue: Catalogue, measures: Iterable[Measure] | None = None) -> str:
-    """The measures (all of the catalogue's by default) as an aligned table, one per line."""
+    """The measures (all of the catalogue's by default) as an aligned table, one per line.
+
+    No trailing newline: the caller writes it.
+    """
     rows = [_row(m) for m in (catalogue.measures if measures is None else measures)]
     widths = [max(display_width(cells[i]) for cells in [HEADER, *rows]) for i in range(len(HEADER))]
     rule = tuple("-" * width for width in widths)
-    return "\n".join(_line(cells, widths) for cells in [HEADER, rule, *rows]) + "\n"
+    return "\n".join(_line(cells, widths) for cells in [HEADER, rule, *rows])

@@ -6,7 +6,7 @@ record at import.  Heavy dependencies (pypinyin, OpenCC) load on first use.
 
 from shixin.names.compare import NameScore, compare_org, compare_person
 from shixin.names.fold import fold, to_simplified
-from shixin.names.keys import org_index_keys, person_index_keys, query_keys
+from shixin.names.keys import by_strength, org_index_keys, person_index_keys, query_keys
 from shixin.names.org import OrgName, latin_org_keys, normalize_org, org_core, parse_org
 from shixin.names.person import has_han, is_latin, latin_tokens, normalize_person
 from shixin.names.pinyin import (
@@ -23,6 +23,7 @@ __all__ = [
     "NameScore",
     "OrgName",
     "Region",
+    "by_strength",
     "compare_org",
     "compare_person",
     "fold",

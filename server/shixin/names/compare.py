@@ -7,10 +7,13 @@ Scores are features for the matcher, not probabilities.
 
 Person ladder: exact 1.0 · equal after normalisation 1.0 · Latin spelling
 equals pinyin 0.95 · homophone 0.85 · one character differs ≈0.67–0.75 ·
-similarity.  Organisation ladder: exact 1.0 · equal after normalisation 1.0
-· same core 0.92 (0.88 when only one side is a branch, 0.55 when the regions
-contradict) · Latin spelling of the core 0.9 · homophone core 0.8 ·
-similarity of the cores.
+similarity.
+
+Organisation ladder: exact 1.0 · equal after normalisation 1.0 · same core
+0.92 (0.88 when only one side is a branch, 0.55 when the regions contradict)
+· same core once a leading bare county name is read as a place 0.85 (0.7
+for a two-character core) · Latin spelling of the core 0.9 · homophone core
+0.8 · 0.9 × similarity of the cores (× 0.7 when the regions contradict).
 """
 
 from __future__ import annotations
@@ -42,6 +45,9 @@ TOKEN_ORDER = 0.9
 SAME_CORE = 0.92
 SAME_CORE_BRANCH = 0.88
 SAME_CORE_OTHER_REGION = 0.55
+SAME_CORE_IF_PLACE = 0.85
+SAME_SHORT_CORE_IF_PLACE = 0.7
+MIN_STRONG_CORE = 2
 LATIN_CORE = 0.9
 HOMOPHONE_CORE = 0.8
 SIMILAR_CORE_WEIGHT = 0.9
@@ -185,6 +191,30 @@ def _same_core(pq: OrgName, pl: OrgName) -> NameScore:
     return NameScore(SAME_CORE, f"same name without region/legal form: {core}")
 
 
+def _alt_core_match(pq: OrgName, pl: OrgName) -> NameScore | None:
+    """Equal cores once a leading bare county name is read as a place."""
+    for q_core, q_regions in ((pq.core, pq.regions), (pq.alt_core, pq.alt_regions)):
+        for l_core, l_regions in ((pl.core, pl.regions), (pl.alt_core, pl.alt_regions)):
+            if not q_core or q_core != l_core:
+                continue
+            if not regions_compatible(q_regions, l_regions):
+                where = f"{'/'.join(q_regions)} vs {'/'.join(l_regions)}"
+                return NameScore(
+                    SAME_CORE_OTHER_REGION, f"same core {q_core} but different regions: {where}"
+                )
+            place = (pq.alt_regions if pq.alt_core == q_core else pl.alt_regions)[0]
+            if len(q_core) <= MIN_STRONG_CORE:  # 兴业银行 vs 玉林银行: "银行" proves little
+                return NameScore(
+                    SAME_SHORT_CORE_IF_PLACE,
+                    f"same short core {q_core} if {place} is the place (weak evidence)",
+                )
+            return NameScore(
+                SAME_CORE_IF_PLACE,
+                f"same name without region/legal form if {place} is the place: {q_core}",
+            )
+    return None
+
+
 def _org_similarity(pq: OrgName, pl: OrgName, cq: str, cl: str) -> NameScore:
     similarity = SIMILAR_CORE_WEIGHT * Levenshtein.normalized_similarity(cq, cl)
     reason = f"names differ (cores {pq.core} / {pl.core})"
@@ -226,6 +256,9 @@ def compare_org(query: str, listed: str) -> NameScore:
         return NameScore(NORMALISED, f"name equal after normalisation ({steps})")
     if pq.core == pl.core:
         return _same_core(pq, pl)
+    alt = _alt_core_match(pq, pl)
+    if alt is not None:
+        return alt
     hq, hl = has_han(pq.core), has_han(pl.core)
     if hq and hl:
         if org_pinyin_key(pq.core) == org_pinyin_key(pl.core):

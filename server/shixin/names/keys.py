@@ -10,7 +10,8 @@ prefix value
 ``n:`` normalised person name (Chinese)
 ``p:`` person pinyin key (Chinese names, Latin spellings)
 ``o:`` normalised full organisation name
-``c:`` organisation core (no region, legal form, branch)
+``c:`` organisation core (no region, legal form, branch); also the
+       alternative core when the name starts with a bare county name
 ``q:`` pinyin key of the organisation core
 ``d:`` one character deleted (person name ≥ 3 / org core ≥ 4 chars)
 ``b:`` first half of a long name (person name / org core ≥ 10 chars)
@@ -27,6 +28,7 @@ half intact), which keeps every name at ≤ 12 keys.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 
 from shixin.names.org import latin_org_keys, parse_org
@@ -39,8 +41,10 @@ from shixin.names.pinyin import (
 )
 
 __all__ = [
+    "KEY_STRENGTH",
     "MAX_DELETE_LENGTH",
     "MAX_KEY_BYTES",
+    "by_strength",
     "org_index_keys",
     "person_index_keys",
     "query_keys",
@@ -51,6 +55,10 @@ MAX_DELETE_LENGTH = 9
 PERSON_FUZZY_MIN = 3
 ORG_FUZZY_MIN = 4
 KINDS = ("person", "organization")
+
+# Lookup order for a candidate budget: exact forms first, then spellings and
+# sounds, then typo keys (whose postings are the largest and weakest).
+KEY_STRENGTH: dict[str, int] = {"n": 0, "o": 0, "c": 1, "p": 2, "q": 2, "d": 3, "b": 4, "e": 4}
 # Index keys are computed once per record, so only queries are cached.
 _QUERY_CACHE_SIZE = 8_192
 
@@ -61,6 +69,11 @@ def _key(prefix: str, value: str) -> str:
         if len(raw) > MAX_KEY_BYTES:
             value = raw[:MAX_KEY_BYTES].decode("utf-8", errors="ignore")
     return prefix + ":" + value
+
+
+def _has_word(text: str) -> bool:
+    """Whether a name has any letter or digit (punctuation alone is no name)."""
+    return any(c.isalnum() for c in text)
 
 
 def _deletions(text: str) -> set[str]:
@@ -137,23 +150,26 @@ def person_index_keys(name: str) -> frozenset[str]:
 def org_index_keys(name: str) -> frozenset[str]:
     """Keys under which a listed organisation is stored.
 
-    ``o:`` (normalised full name), ``c:`` (core), ``q:`` (pinyin of the
-    core) and fuzzy ``d:``/``b:``/``e:`` keys of the core.
+    ``o:`` (normalised full name), ``c:`` (core, and the alternative core
+    of a name starting with a bare county name), ``q:`` (pinyin of the core)
+    and fuzzy ``d:``/``b:``/``e:`` keys of the core.
 
     Args:
         name: The listed name.
 
     Returns:
-        At most 12 keys.
+        At most 13 keys.
 
     >>> sorted(org_index_keys("柳州市鑫达贸易有限公司"))  # doctest: +NORMALIZE_WHITESPACE
     ['c:鑫达贸易', 'd:达贸易', 'd:鑫贸易', 'd:鑫达易', 'd:鑫达贸',
      'o:柳州市鑫达贸易有限公司', 'q:xindamaoyi']
     """
     parts = parse_org(name)
-    if not parts.normalized:
+    if not _has_word(parts.normalized):
         return frozenset()
     keys = {_key("o", parts.normalized), _key("c", parts.core)}
+    if parts.alt_core:
+        keys.add(_key("c", parts.alt_core))
     if has_han(parts.core):
         keys.add(_key("q", core_pinyin_key(parts.core)))
         keys.update(_fuzzy_index_keys(parts.core, ORG_FUZZY_MIN))
@@ -176,9 +192,11 @@ def _person_query_keys(name: str) -> set[str]:
 
 def _org_query_keys(name: str) -> set[str]:
     parts = parse_org(name)
-    if not parts.normalized:
+    if not _has_word(parts.normalized):
         return set()
     keys = {_key("o", parts.normalized), _key("c", parts.core)}
+    if parts.alt_core:
+        keys.add(_key("c", parts.alt_core))
     if has_han(parts.core):
         keys.add(_key("q", core_pinyin_key(parts.core)))
         keys.update(_fuzzy_query_keys(parts.core, ORG_FUZZY_MIN, "c"))
@@ -223,3 +241,12 @@ def query_keys(name: str, kind: str | None = None) -> frozenset[str]:
     if kind in (None, "organization"):
         keys |= _org_query_keys(name)
     return frozenset(keys)
+
+
+def by_strength(keys: Iterable[str]) -> list[str]:
+    """Keys ordered strongest first (then alphabetically), for budgeted lookups.
+
+    >>> by_strength(["d:张明", "p:zhangxiaoming", "n:张晓明"])
+    ['n:张晓明', 'p:zhangxiaoming', 'd:张明']
+    """
+    return sorted(keys, key=lambda key: (KEY_STRENGTH.get(key[:1], 5), key))

@@ -18,6 +18,8 @@ Decisions:
 * A branch (分公司, 分店, 支行 …) keeps the parent's core; the branch label
   is reported separately and its place names do not count as the company's
   regions.
+* A bare county name at the start (鹿寨鑫达, but also 兴业银行) is ambiguous:
+  the core keeps it and ``alt_core`` drops it; both are indexed.
 * Stripping never leaves fewer than two characters: ``柳州有限公司`` has core
   ``柳州``.
 """
@@ -32,7 +34,6 @@ from shixin.names.person import has_han, latin_tokens
 from shixin.names.pinyin import latin_key, org_pinyin_key
 from shixin.names.regions import (
     parse_region_chain,
-    region_by_name,
     region_forms,
     strip_region_prefix,
     strip_region_suffix,
@@ -91,6 +92,9 @@ class OrgName:
         regions: Bare names of the regions removed (outermost first).
         legal_forms: Legal-form suffixes and bracket annotations removed.
         branch: The branch label (e.g. ``柳州分公司``), or "".
+        alt_core: The core if a leading bare county name (鹿寨, 兴业 …) is
+            read as a place, or "" when the name does not start with one.
+        alt_regions: The regions removed for ``alt_core``.
     """
 
     normalized: str
@@ -98,6 +102,8 @@ class OrgName:
     regions: tuple[str, ...]
     legal_forms: tuple[str, ...]
     branch: str
+    alt_core: str = ""
+    alt_regions: tuple[str, ...] = ()
 
 
 @cache
@@ -171,22 +177,27 @@ def _strip_branch(text: str) -> tuple[str, str]:
 
 
 @cache
-def _legal_suffix_set() -> frozenset[str]:
-    return frozenset(LEGAL_SUFFIXES)
+def _legal_lengths() -> dict[str, tuple[int, ...]]:
+    """Legal-suffix lengths (longest first) keyed by the suffix's last character."""
+    grouped: dict[str, set[int]] = {}
+    for suffix in LEGAL_SUFFIXES:
+        grouped.setdefault(suffix[-1], set()).add(len(suffix))
+    return {char: tuple(sorted(lengths, reverse=True)) for char, lengths in grouped.items()}
 
 
 @cache
-def _legal_lengths() -> tuple[int, ...]:
-    return tuple(sorted({len(s) for s in LEGAL_SUFFIXES}, reverse=True))
+def _legal_suffix_set() -> frozenset[str]:
+    return frozenset(LEGAL_SUFFIXES)
 
 
 def _strip_legal(text: str) -> tuple[str, list[str]]:
     removed: list[str] = []
     suffixes = _legal_suffix_set()
+    lengths = _legal_lengths()
     changed = True
-    while changed:
+    while changed and text:
         changed = False
-        for length in _legal_lengths():
+        for length in lengths.get(text[-1], ()):
             rest, tail = text[:-length], text[-length:]
             if len(rest) < MIN_CORE or tail not in suffixes:
                 continue
@@ -202,8 +213,8 @@ def _strip_legal(text: str) -> tuple[str, list[str]]:
 
 def _parse_latin(normalized: str, name: str) -> OrgName:
     tokens = [t for t in latin_tokens(name) if t not in LATIN_LEGAL_TOKENS]
-    core = "".join(tokens) or normalized
-    return OrgName(normalized, core, (), (), "")
+    core = "".join(tokens)
+    return OrgName(normalized, core if len(core) >= MIN_CORE else normalized, (), (), "")
 
 
 @lru_cache(maxsize=_PARSE_CACHE_SIZE)
@@ -222,6 +233,9 @@ def parse_org(name: str) -> OrgName:
     ('鑫达贸易', ('广西', '柳州'), ('有限责任公司',))
     >>> parse_org("鑫达贸易有限公司柳州分公司").branch
     '柳州分公司'
+    >>> parts = parse_org("鹿寨鑫达贸易有限公司")
+    >>> parts.core, parts.alt_core, parts.alt_regions
+    ('鹿寨鑫达贸易', '鑫达贸易', ('鹿寨',))
     """
     normalized = normalize_org(name)
     if not has_han(normalized):
@@ -230,11 +244,18 @@ def parse_org(name: str) -> OrgName:
     text, branch = _strip_branch(text)
     text, removed = _strip_legal(text)
     legal.extend(removed)
-    text, found = strip_region_prefix(text, MIN_CORE)
+    core, found = strip_region_prefix(text, MIN_CORE)
+    alt_core, alt_found = ("", ()) if found else strip_region_prefix(text, MIN_CORE, in_chain=True)
     regions[:0] = [r.name for r in found]
-    if text.endswith("()"):
-        text = text[:-2] or text
-    return OrgName(normalized, text or normalized, tuple(regions), tuple(legal), branch)
+    return OrgName(
+        normalized,
+        core if len(core) >= MIN_CORE else normalized,
+        tuple(regions),
+        tuple(legal),
+        branch,
+        alt_core if alt_found else "",
+        tuple(r.name for r in alt_found) + tuple(regions),
+    )
 
 
 def org_core(name: str) -> str:
@@ -263,29 +284,26 @@ def org_core(name: str) -> str:
 
 
 @cache
-def _pinyin_tables() -> tuple[tuple[str, ...], tuple[tuple[str, bool], ...]]:
-    """Pinyin of legal suffixes and region forms, longest first."""
-    suffixes = sorted({org_pinyin_key(s) for s in LEGAL_SUFFIXES if len(s) > 1}, key=len)
-    regions: dict[str, bool] = {}
-    for form in region_forms():
-        key = org_pinyin_key(form)
-        region = region_by_name(form)
-        chain_only = region is not None and region.level == "county"
-        regions[key] = regions.get(key, True) and chain_only
-    ordered = sorted(regions.items(), key=lambda item: -len(item[0]))
-    return tuple(reversed(suffixes)), tuple(ordered)
+def _pinyin_tables() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Pinyin of legal suffixes and of region forms, longest first."""
+    suffixes = {org_pinyin_key(s) for s in LEGAL_SUFFIXES if len(s) > 1}
+    regions = {org_pinyin_key(form) for form in region_forms()}
+    return (
+        tuple(sorted(suffixes, key=len, reverse=True)),
+        tuple(sorted(regions, key=len, reverse=True)),
+    )
 
 
 _MIN_LATIN_CORE = 4
 
 
-def _strip_pinyin_regions(key: str, in_chain: bool, out: set[str]) -> None:
+def _strip_pinyin_regions(key: str, out: set[str]) -> None:
     out.add(key)
-    for form, chain_only in _pinyin_tables()[1]:
-        if (in_chain or not chain_only) and key.startswith(form):
+    for form in _pinyin_tables()[1]:
+        if key.startswith(form):
             rest = key[len(form) :]
             if len(rest) >= _MIN_LATIN_CORE and rest not in out:
-                _strip_pinyin_regions(rest, True, out)
+                _strip_pinyin_regions(rest, out)
 
 
 @lru_cache(maxsize=_SMALL_CACHE_SIZE)
@@ -296,7 +314,8 @@ def latin_org_keys(text: str) -> frozenset[str]:
     English legal words are dropped, then pinyin legal suffixes and region
     prefixes are stripped from the concatenated spelling.  Every intermediate
     result is kept, because pinyin has no syllable boundaries to make the
-    stripping safe (``liuzhoushida`` may be 柳州市+达 or 柳州+石达).
+    stripping safe (``liuzhoushida`` may be 柳州市+达 or 柳州+石达), and bare
+    county names are stripped at the start too (they are only candidates).
 
     >>> "xindamaoyi" in latin_org_keys("Guangxi Liuzhou Xinda Maoyi Youxian Gongsi")
     True
@@ -316,5 +335,5 @@ def latin_org_keys(text: str) -> frozenset[str]:
                 break
     out: set[str] = {raw} if raw else set()
     if key:
-        _strip_pinyin_regions(key, False, out)
+        _strip_pinyin_regions(key, out)
     return frozenset(out)

@@ -13,7 +13,9 @@ Guangxi (with former names such as 横县, 荔浦县).
 
 Bare county/district names (城中, 鱼峰, 兴业, 资源 …) are ordinary words too,
 so they only count as a region inside a chain (``柳州鱼峰…``), inside
-brackets or as a branch label, never at the very start of a name.
+brackets or as a branch label.  At the very start of a name they are only
+a *possible* region: :mod:`shixin.names.org` keeps an alternative core for
+that reading (鹿寨鑫达贸易 → also 鑫达贸易) instead of stripping outright.
 """
 
 from __future__ import annotations
@@ -112,9 +114,26 @@ def _county_bare(official: str) -> str:
     return official[:-1]
 
 
+@dataclass(frozen=True, slots=True)
+class _Tables:
+    forms: dict[str, _Form]
+    regions: dict[str, Region]
+    # Form lengths (longest first) by first / last character, so that a name
+    # not starting (ending) with a region costs one dict lookup.
+    by_first: dict[str, tuple[int, ...]]
+    by_last: dict[str, tuple[int, ...]]
+
+
+def _lengths_by(forms: dict[str, _Form], index: int) -> dict[str, tuple[int, ...]]:
+    grouped: dict[str, set[int]] = {}
+    for form in forms:
+        grouped.setdefault(form[index], set()).add(len(form))
+    return {char: tuple(sorted(lengths, reverse=True)) for char, lengths in grouped.items()}
+
+
 @cache
-def _tables() -> tuple[dict[str, _Form], dict[str, Region], int]:
-    """Build form → region lookup, name → region and the longest form length."""
+def _tables() -> _Tables:
+    """Build the form → region lookup and its indexes once, on first use."""
     forms: dict[str, _Form] = {}
     regions: dict[str, Region] = {COUNTRY: Region(COUNTRY, None, "country")}
 
@@ -144,14 +163,12 @@ def _tables() -> tuple[dict[str, _Form], dict[str, Region], int]:
             if "自治县" in official:
                 add(bare + "县", region)
             add(bare, region, chain_only=True)
-    # Foreign-invested companies write "（中国）" in brackets; never a prefix.
-    longest = max(len(form) for form in forms)
-    return forms, regions, longest
+    return _Tables(forms, regions, _lengths_by(forms, 0), _lengths_by(forms, -1))
 
 
 def region_forms() -> frozenset[str]:
     """Every surface form that is recognised as a region name."""
-    return frozenset(_tables()[0])
+    return frozenset(_tables().forms)
 
 
 def region_by_name(name: str) -> Region | None:
@@ -160,13 +177,18 @@ def region_by_name(name: str) -> Region | None:
     >>> region_by_name("鱼峰")
     Region(name='鱼峰', parent='柳州', level='county')
     """
-    return _tables()[1].get(name)
+    return _tables().regions.get(name)
 
 
 def _match_prefix(text: str, start: int, in_chain: bool) -> tuple[Region, int] | None:
-    forms, _, longest = _tables()
-    for length in range(min(longest, len(text) - start), 1, -1):
+    if start >= len(text):
+        return None
+    tables = _tables()
+    forms = tables.forms
+    for length in tables.by_first.get(text[start], ()):
         end = start + length
+        if end > len(text):
+            continue
         form = forms.get(text[start:end])
         if form is None or (form.chain_only and not in_chain):
             continue
@@ -177,12 +199,15 @@ def _match_prefix(text: str, start: int, in_chain: bool) -> tuple[Region, int] |
     return None
 
 
-def strip_region_prefix(text: str, min_rest: int = 2) -> tuple[str, tuple[Region, ...]]:
+def strip_region_prefix(
+    text: str, min_rest: int = 2, *, in_chain: bool = False
+) -> tuple[str, tuple[Region, ...]]:
     """Remove a chain of region names from the start of a name.
 
     Args:
         text: A folded organisation name.
         min_rest: Never strip a region if fewer characters would remain.
+        in_chain: Accept a bare county name as the first link too.
 
     Returns:
         The rest of the name and the regions removed, outermost first.
@@ -192,13 +217,15 @@ def strip_region_prefix(text: str, min_rest: int = 2) -> tuple[str, tuple[Region
     ('鑫达贸易', ['广西', '柳州', '鱼峰'])
     >>> strip_region_prefix("鱼峰鑫达贸易")[0]
     '鱼峰鑫达贸易'
+    >>> strip_region_prefix("鱼峰鑫达贸易", in_chain=True)[0]
+    '鑫达贸易'
     >>> strip_region_prefix("柳州银行", min_rest=3)[0]
     '柳州银行'
     """
     start = 0
     found: list[Region] = []
     while True:
-        match = _match_prefix(text, start, in_chain=bool(found))
+        match = _match_prefix(text, start, in_chain=in_chain or bool(found))
         if match is None or len(text) - match[1] < min_rest:
             break
         found.append(match[0])
@@ -214,12 +241,14 @@ def strip_region_suffix(text: str, min_rest: int = 2) -> tuple[str, tuple[Region
     >>> strip_region_suffix("鑫达贸易柳州鱼峰")[0]
     '鑫达贸易'
     """
-    forms, _, longest = _tables()
+    tables = _tables()
     found: list[Region] = []
     end = len(text)
-    while True:
-        for length in range(min(longest, end - min_rest), 1, -1):
-            form = forms.get(text[end - length : end])
+    while end > min_rest:
+        for length in tables.by_last.get(text[end - 1], ()):
+            if end - length < min_rest:
+                continue
+            form = tables.forms.get(text[end - length : end])
             if form is not None:
                 found.append(form.region)
                 end -= length
@@ -237,8 +266,8 @@ def parse_region_chain(text: str) -> tuple[Region, ...] | None:
     >>> parse_region_chain("集团") is None
     True
     """
-    if text == COUNTRY:
-        return (_tables()[1][COUNTRY],)
+    if text == COUNTRY:  # foreign-invested companies write "（中国）"
+        return (_tables().regions[COUNTRY],)
     rest, found = _strip_all(text)
     return found if found and not rest else None
 
@@ -257,7 +286,7 @@ def _strip_all(text: str) -> tuple[str, tuple[Region, ...]]:
 
 @cache
 def _lineage(name: str) -> frozenset[str]:
-    regions = _tables()[1]
+    regions = _tables().regions
     out = {COUNTRY}
     current: str | None = name
     while current is not None and current not in out:

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from shixin.auth import Role, hash_token, new_token
+from shixin.auth import Role, hash_token, new_token, token_id
 from shixin.errors import InvalidArgument, NotFound
 from shixin.measures import Catalogue
 from shixin.store import ReadView, Store
@@ -41,13 +41,13 @@ def create_token(store: Store, catalogue: Catalogue, role: str, principal: str,
             raise InvalidArgument(f"unknown unit {principal!r}", field="principal",
                                   reason="UNKNOWN_UNIT") from None
     token = new_token()
-    token_id = token.split("_")[1]
+    tid = token_id(token)
     with store.write_txn() as txn:
-        txn.put(token_id.encode(), json.dumps({
+        txn.put(tid.encode(), json.dumps({
             "hash": hash_token(token), "role": r.value, "principal": principal, "note": note,
             "created": datetime.now(UTC).isoformat(timespec="seconds"), "revoked": False,
         }, ensure_ascii=False).encode(), db=store.dbs["tokens"])
-    return IssuedToken(token_id, token)
+    return IssuedToken(tid, token)
 
 
 def revoke_token(store: Store, token_id: str) -> None:

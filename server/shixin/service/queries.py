@@ -14,6 +14,7 @@ from shixin.matching import Hit, Query, match
 from shixin.measures import Catalogue, Measure, applicable_action
 from shixin.measures import Role as MeasureRole
 from shixin.service.clock import Clock
+from shixin.service.guard import guarded
 from shixin.service.ledger import ToldLedger
 from shixin.service.views import shown_id
 from shixin.store import ReadView, Store
@@ -77,11 +78,9 @@ class MatchOutcome:
 def measure_verdict(measure: Measure, role: str, debtor_kind: str) -> MeasureVerdict:
     """Whether ``measure`` reaches a hit through ``role``, and what the unit must do."""
     actions = applicable_action(measure, MeasureRole(role), debtor_kind)
-    reach = ", ".join(r.value for r in measure.applies_to)
     if actions is None:
-        kinds = "/".join(measure.debtor_kinds)
-        why = (f"{measure.code} reaches {reach} of {kinds} debtors; not the {role} "
-               f"of a {debtor_kind} debtor")
+        why = (f"{measure.code} ({measure.clause}) does not reach the {role} of a listed "
+               f"{debtor_kind}")
         return MeasureVerdict(measure.code, measure.title_zh, False, (), why)
     acts = tuple(a.value for a in actions)
     via = "the debtor itself" if role == "debtor" else f"the debtor's {role}"
@@ -101,7 +100,7 @@ class QueryService:
 
     def purpose_measure(self, principal: Principal, purpose: str) -> Measure | None:
         """Check the caller may use ``purpose`` and return its measure (None for none)."""
-        check_match(principal, purpose or None)
+        guarded(check_match, principal, purpose or None)
         if not purpose or principal.role == Role.PUBLIC:
             return None
         try:
@@ -125,7 +124,7 @@ class QueryService:
         """Match one subject inside an existing snapshot (batches reuse one per message)."""
         public = principal.role == Role.PUBLIC
         if public:
-            check_public_query(query.name, _full_valid_id(query))
+            guarded(check_public_query, query.name, _full_valid_id(query))
             include_inactive = False
         max_hits = max(1, min(MAX_HITS, max_hits or 10))
         result = match(view, query, today=today, max_hits=max_hits,

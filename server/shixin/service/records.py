@@ -14,6 +14,7 @@ from shixin.errors import InvalidArgument, NotFound, PermissionDenied
 from shixin.lifecycle import open_deadlines
 from shixin.records import parse_record
 from shixin.service.clock import Clock
+from shixin.service.guard import guarded
 from shixin.service.views import RecordView, record_view
 from shixin.store import ApplyResult, ReadView, Store, Writer
 from shixin.store.lookup import find_record_id
@@ -60,10 +61,10 @@ class RecordService:
                 result = writer.put_event(obj)
             else:
                 record = parse_record(obj)
-                check_push(principal, record.court)
+                guarded(check_push, principal, record.court)
                 existing = ReadView(self.store, txn).get(record.record_id)
                 if existing is not None:
-                    check_push(principal, existing.record.get("court", ""))
+                    guarded(check_push, principal, existing.record.get("court", ""))
                 result = writer.put_record(record)
             feed_added = writer.feed_added
         if feed_added:
@@ -78,7 +79,7 @@ class RecordService:
                              str(obj.get("name") or ""))
         rec = view.get(rid) if rid else None
         if rec is not None:
-            check_push(principal, rec.record.get("court", ""))
+            guarded(check_push, principal, rec.record.get("court", ""))
 
     def _find(self, view: ReadView, principal: Principal, record_id: str, case_number: str,
               id_number: str, name: str) -> Any:
