@@ -163,6 +163,8 @@ def _strip_brackets(text: str) -> tuple[str, list[str], list[str]]:
 
 
 def _strip_branch(text: str) -> tuple[str, str]:
+    if not text.endswith(BRANCH_SUFFIXES):
+        return text, ""
     for suffix in BRANCH_SUFFIXES:
         if not text.endswith(suffix) or len(text) - len(suffix) < MIN_CORE:
             continue
