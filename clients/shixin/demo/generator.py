@@ -10,6 +10,15 @@ separately, because courts push them separately: :func:`generate` yields the
 records, :func:`generate_events` the events (each after the record it is
 about, in time order per record), :func:`generate_stream` both interleaved, and
 :func:`generate_with_truth` one :class:`~shixin.demo.truth.Listing` per debtor.
+
+What is in it (shares of records, approximate): 75 % persons, 25 % organisations;
+persons named from weighted surname and given-name tables (many homonyms), ~2 %
+minority names with varied middle dots, ~1 % traditional, ~1 % with a stray space;
+resident IDs mostly from Liuzhou, some from abolished region codes, ~3 % as legacy
+15 digits, ~3 % with lower-case x / full-width digits / spaces / hyphens, ~4 %
+without ID. Companies carry a USCC (~88 %), only the legacy organisation code
+(~10 %) or nothing, and their officers; some officers are debtors themselves.
+1-4 cases per debtor; ~8 % not public; ~25 % not active today (see ``cases``).
 """
 
 from __future__ import annotations
@@ -144,7 +153,9 @@ class _Simulation:
         officers = [(role, head)]
         if rng.random() < 0.45:
             officers.append(("actual_controller", head if rng.random() < 0.4 else self._officer()))
-        officers.extend((role, self._officer()) for role, p in _OFFICERS if rng.random() < p)
+        officers.extend(
+            (title, self._officer()) for title, share in _OFFICERS if rng.random() < share
+        )
         return officers
 
     def _officer(self) -> Person:
