@@ -154,9 +154,10 @@ def test_inactive_records_are_not_live_hits(demo_list: DemoList, client: ShixinC
 
 
 def test_deadline_is_honoured(client: ShixinClient) -> None:
-    """A call whose deadline has already passed fails with DEADLINE_EXCEEDED."""
+    """A following feed stream ends with DEADLINE_EXCEEDED when the call's deadline passes."""
     with pytest.raises(grpc.RpcError) as info:
-        client.match("张伟", timeout=0.000001)
+        for _ in client.watch(0, follow=True, timeout=0.5):
+            pass
     assert info.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
 
 
