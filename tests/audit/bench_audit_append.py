@@ -3,13 +3,11 @@
 Run: ``.venv/bin/python tests/audit/bench_audit_append.py`` (not collected by pytest).
 """
 
-import hashlib
 import logging
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import structlog
@@ -30,17 +28,28 @@ def out(line: str) -> None:
     sys.stdout.write(line + "\n")
 
 
-def caller_latency(path: Path, fsync: bool) -> tuple[float, float]:
-    """Median and p99 µs of one append, paced so the writer keeps up (a server's case)."""
-    samples = []
+def caller_latency(path: Path, fsync: bool, paced: bool) -> tuple[float, float, float]:
+    """Median and p99 wall µs, and median CPU µs, of one append on the caller's thread.
+
+    Paced: one append every 200 µs, so the writer keeps up (a server's case);
+    otherwise back to back, competing with the writer for the GIL.
+    """
+    wall, cpu = [], []
     with AuditLog(path, KEY, fsync=fsync) as log:
         for _ in range(5000):
-            t0 = time.perf_counter_ns()
+            c0, t0 = time.thread_time_ns(), time.perf_counter_ns()
             log.append(FIELDS)
-            samples.append(time.perf_counter_ns() - t0)
-            time.sleep(0.0002)
-    samples.sort()
-    return samples[len(samples) // 2] / 1000, samples[int(len(samples) * 0.99)] / 1000
+            wall.append(time.perf_counter_ns() - t0)
+            cpu.append(time.thread_time_ns() - c0)
+            if paced:
+                time.sleep(0.0002)
+    wall.sort()
+    cpu.sort()
+    return (
+        wall[len(wall) // 2] / 1000,
+        wall[int(len(wall) * 0.99)] / 1000,
+        cpu[len(cpu) // 2] / 1000,
+    )
 
 
 def throughput(path: Path, fsync: bool, key: bytes | None, threads: int, n: int) -> float:
@@ -62,33 +71,30 @@ def throughput(path: Path, fsync: bool, key: bytes | None, threads: int, n: int)
         return per * threads / (time.perf_counter() - t0)
 
 
-def fake_query(cost_us: float) -> Callable[[], None]:
-    """CPU work holding the GIL for about ``cost_us`` µs, like matching does."""
-    payload = b"x" * 256
-    rounds = 1
+def busy(rounds: int) -> int:
+    total = 0
+    for i in range(rounds):
+        total += i * i
+    return total
+
+
+def calibrate(cost_us: float) -> int:
+    """Rounds of :func:`busy` taking about ``cost_us`` µs (pure Python: holds the GIL)."""
     t0 = time.perf_counter()
-    for _ in range(2000):
-        hashlib.sha256(payload).digest()
-    per_round = (time.perf_counter() - t0) / 2000 * 1e6
-    rounds = max(1, round(cost_us / per_round))
-
-    def query() -> None:
-        for _ in range(rounds):
-            hashlib.sha256(payload).digest()
-
-    return query
+    busy(100_000)
+    per_round = (time.perf_counter() - t0) / 100_000 * 1e6
+    return max(1, round(cost_us / per_round))
 
 
-def query_load(path: Path | None, cost_us: float, threads: int = 4, seconds: float = 2.0) -> float:
+def query_load(path: Path | None, rounds: int, threads: int = 4, seconds: float = 3.0) -> float:
     """Queries per second over ``threads`` workers, auditing each one when ``path`` is set."""
-    query = fake_query(cost_us)
     log = AuditLog(path, KEY) if path is not None else None
     done = [0] * threads
     stop = time.perf_counter() + seconds
 
     def work(i: int) -> None:
         while time.perf_counter() < stop:
-            query()
+            busy(rounds)
             if log is not None:
                 log.append(FIELDS)
             done[i] += 1
@@ -108,21 +114,26 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
         for fsync in (True, False):
-            med, p99 = caller_latency(d / f"lat{fsync}.jsonl", fsync)
-            out(f"append on caller thread, fsync={fsync}: median {med:.1f} µs, p99 {p99:.1f} µs")
+            for paced in (True, False):
+                med, p99, cpu = caller_latency(d / f"lat{fsync}{paced}.jsonl", fsync, paced)
+                out(
+                    f"append, fsync={fsync}, {'paced' if paced else 'back to back'}: "
+                    f"median {med:.1f} µs wall ({cpu:.1f} µs CPU), p99 {p99:.1f} µs"
+                )
         for fsync in (True, False):
             for key in (KEY, None):
                 for threads in (1, 8):
                     rate = throughput(
-                        d / f"t{fsync}{key}{threads}.jsonl", fsync, key, threads, 80_000
+                        d / f"t{fsync}{key is not None}{threads}.jsonl", fsync, key, threads, 80_000
                     )
                     out(
                         f"throughput fsync={fsync} keyed={key is not None} threads={threads}: "
                         f"{rate:,.0f} entries/s"
                     )
         for cost in (200, 1000):
-            base = query_load(None, cost)
-            audited = query_load(d / f"q{cost}.jsonl", cost)
+            rounds = calibrate(cost)
+            base = max(query_load(None, rounds) for _ in range(3))
+            audited = max(query_load(d / f"q{cost}.jsonl", rounds) for _ in range(3))
             out(
                 f"query load, ~{cost} µs/query, 4 threads: {base:,.0f} q/s plain, "
                 f"{audited:,.0f} q/s audited ({(1 - audited / base) * 100:+.1f}% slower)"

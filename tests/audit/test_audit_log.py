@@ -98,13 +98,27 @@ def test_flush_is_a_durability_barrier_and_head_follows(tmp_path: Path) -> None:
         assert heads[-1] == log.head() == Head(1, entries(path)[0]["hash"])
 
 
-def test_callers_mutation_after_append_does_not_leak(tmp_path: Path) -> None:
+def test_top_level_fields_are_copied_at_append(tmp_path: Path) -> None:
+    """Nested request/outcome are handed over (documented); the top level is copied."""
     path = tmp_path / "audit.jsonl"
     fields = event(1)
     with AuditLog(path) as log:
         log.append(fields)
-        fields["request"]["name"] = "李四"
+        fields["actor"] = "someone-else"
+        fields["request"] = {"name": "李四"}
+    assert entries(path)[0]["actor"] == "bank-x"
     assert entries(path)[0]["request"]["name"] == "张三1"
+
+
+def test_unserializable_values_are_recorded_sanitized(tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    with AuditLog(path) as log:
+        log.append({**event(1), "outcome": {"change": object(), "score": float("nan")}})
+        log.append(event(2))
+    got = entries(path)
+    assert got[0]["outcome"]["change"].startswith("<object object at")
+    assert got[0]["outcome"]["score"] == "nan" and got[1]["seq"] == 2
+    assert verify(path).ok
 
 
 def test_closed_log_refuses_appends(tmp_path: Path) -> None:
@@ -289,3 +303,28 @@ def test_unauthenticated_caller_has_an_empty_role(tmp_path: Path) -> None:
     with AuditLog(path) as log:
         log.append({"actor": "unauthenticated:ipv4:192.0.2.1:5000", "role": "", "action": "match"})
     assert entries(path)[0]["role"] == ""
+
+
+def test_flush_and_close_cut_the_linger_short(tmp_path: Path) -> None:
+    import time
+
+    with AuditLog(tmp_path / "audit.jsonl", linger=30.0) as log:
+        log.append(event(1))
+        started = time.monotonic()
+        log.flush(timeout=10)
+        assert log.head().seq == 1
+        log.append(event(2))
+    assert time.monotonic() - started < 5
+    assert len(entries(tmp_path / "audit.jsonl")) == 2
+
+
+def test_a_bug_in_the_writer_fails_closed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(fields: object) -> object:
+        raise RuntimeError("bug")
+
+    log = AuditLog(tmp_path / "audit.jsonl", fsync=False)
+    monkeypatch.setattr("shixin.audit.log.encode_fields", broken)
+    log.append(event(1))
+    with pytest.raises(AuditUnavailableError, match="RuntimeError"):
+        log.flush(timeout=10)
+    log.close()

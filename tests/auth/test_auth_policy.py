@@ -48,7 +48,7 @@ def test_unit_must_state_a_purpose(purpose: str | None) -> None:
 
 def test_unit_without_measures_may_not_query() -> None:
     assert denied(check_match, BARE_UNIT, "bank.loan") == (
-        "unit 'newcomer' may not query for purpose 'bank.loan': its measures are none assigned"
+        "unit 'newcomer' may not look people up: it has no measures assigned"
     )
 
 

@@ -19,6 +19,7 @@ from shixin.ids.kind import IdKind
         ("91110000600037341L", IdKind.USCC),
         ("91110000600037341A", IdKind.USCC),  # bad check, still a USCC shape
         ("911100006000373417", IdKind.USCC),  # all digits, no date, starts with 9
+        ("904542200001170806", IdKind.USCC),  # plausible date, but a valid USCC starting with 9
         ("600037341", IdKind.ORG_CODE),
         ("E12345678", IdKind.PASSPORT),
         ("EA1234567", IdKind.PASSPORT),

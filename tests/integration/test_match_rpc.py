@@ -6,8 +6,8 @@ from typing import Any
 
 import grpc
 import pytest
-from grpc_status import rpc_status
 from google.rpc import error_details_pb2
+from grpc_status import rpc_status
 
 from shixin.client import ShixinClient
 from shixin.grpcapi.server import Running
@@ -102,7 +102,7 @@ def test_malformed_id_is_invalid_argument_with_field(client: ShixinClient) -> No
         client.match("张三", "45020219800101", kind="person")
     err = info.value
     assert err.code() == grpc.StatusCode.INVALID_ARGUMENT
-    status = rpc_status.from_call(err)  # type: ignore[arg-type]
+    status = rpc_status.from_call(err)
     assert status is not None
     fields = []
     for detail in status.details:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from urllib.parse import quote
 from typing import Any
 
 import grpc
@@ -45,7 +46,8 @@ class ShixinClient:
         if config.token:
             self.metadata.append(("authorization", f"Bearer {config.token}"))
         if config.principal:
-            self.metadata.append(("x-shixin-principal", config.principal))
+            # Metadata is ASCII: court names are percent-encoded (the server decodes).
+            self.metadata.append(("x-shixin-principal", quote(config.principal, safe=":")))
         elif config.unit and not config.token:
             # Development servers trust this; authenticating servers ignore it.
             self.metadata.append(("x-shixin-principal", f"unit:{config.unit}"))

@@ -14,16 +14,23 @@ Two modes, chosen by whether a key is configured (``SHIXIN_AUDIT_KEY``):
   from the tampered one to the end yields a valid chain; only an anchor kept
   elsewhere (``verify(..., expected_head=...)``) catches that.
 
-To keep :meth:`AuditLog.append` cheap the caller's thread serializes its own
-fields once (:func:`encode_fields`, which also snapshots them and reports bad values
-to the caller that passed them); the writer thread only splices in ``prev`` and
-``seq`` at their sorted positions (:func:`seal`). A test checks that the spliced
-bytes equal :func:`canonical_bytes` of the parsed line.
+Division of work (measured: see tests/audit/bench_audit_append.py). The
+caller's thread only checks the shape of its fields (:func:`check_fields`);
+the writer thread serializes them in batches, where the encoder's code and
+data stay hot in the cache (:func:`encode_fields`, once per entry, cutting the
+result at the positions of ``prev`` and ``seq``), then splices in ``prev`` and
+``seq`` (:func:`seal`). A test checks the spliced bytes equal
+:func:`canonical_bytes` of the parsed line. Values JSON cannot carry (NaN,
+objects, non-str keys, lone surrogates) do not lose the entry: the writer
+records a sanitized copy (``repr`` of objects, str keys, U+FFFD) and logs a
+warning.
 """
 
 import hashlib
 import hmac
 import json
+import math
+import time
 from collections.abc import Mapping
 from typing import Any, NamedTuple, Required, TypedDict
 
@@ -93,38 +100,80 @@ def canonical_bytes(entry: Mapping[str, object]) -> bytes:
 
 def _require_str(fields: Mapping[str, object], name: str, *, empty_ok: bool) -> str:
     value = fields.get(name, "" if empty_ok else None)
-    if not isinstance(value, str):
+    if type(value) is not str and not isinstance(value, str):
         raise TypeError(f"audit field {name!r} must be a str, got {type(value).__name__}")
     if not value and not empty_ok:
         raise ValueError(f"audit field {name!r} must not be empty")
     return value
 
 
-def _require_dict(fields: Mapping[str, object], name: str) -> dict[str, object]:
+def _require_mapping(fields: Mapping[str, object], name: str) -> Mapping[str, object]:
     value = fields.get(name)
     if value is None:
         return {}
-    if type(value) is not dict:
-        if not isinstance(value, Mapping):
-            raise TypeError(f"audit field {name!r} must be a mapping, got {type(value).__name__}")
-        value = dict(value)
-    _check_keys(value, name)
+    if type(value) is not dict and not isinstance(value, Mapping):
+        raise TypeError(f"audit field {name!r} must be a mapping, got {type(value).__name__}")
     return value
+
+
+def check_fields(fields: Mapping[str, object]) -> dict[str, object]:
+    """Check the shape of the caller's fields; return them complete, as a new dict.
+
+    Runs on the caller's thread, so it does only what must fail there: unknown
+    or log-owned fields, and missing or mistyped top-level fields. The nested
+    ``request``/``outcome`` values are taken by reference, not copied: the
+    caller hands them over and must not change them afterwards.
+    """
+    unknown = fields.keys() - CALLER_FIELDS
+    if unknown:
+        owned = sorted(unknown & {"seq", "ts", "prev", "hash"})
+        if owned:
+            raise ValueError(f"audit fields {owned} are assigned by the log, not the caller")
+        raise ValueError(f"unknown audit fields {sorted(unknown)}")
+    return {
+        "action": _require_str(fields, "action", empty_ok=False),
+        "actor": _require_str(fields, "actor", empty_ok=False),
+        "outcome": _require_mapping(fields, "outcome"),
+        "purpose": _require_str(fields, "purpose", empty_ok=True),
+        "request": _require_mapping(fields, "request"),
+        "role": _require_str(fields, "role", empty_ok=True),
+    }
 
 
 _SCALARS = (str, int, float, bool, type(None))
 
 
-def _check_keys(value: dict[Any, object] | list[object] | tuple[object, ...], where: str) -> None:
+def _check_keys(value: Mapping[Any, object] | list[object] | tuple[object, ...]) -> None:
     """Refuse non-str keys: ``sort_keys`` would order them differently after a round trip."""
-    items = value.items() if isinstance(value, dict) else enumerate(value)
-    for k, v in items:
-        if type(k) is not str and isinstance(value, dict):
-            raise TypeError(f"audit field {where!r} has a non-str key {k!r}")
-        if type(v) in _SCALARS:
-            continue
-        if isinstance(v, dict | list | tuple):
-            _check_keys(v, where)
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            if type(k) is not str:
+                raise TypeError(f"non-str key {k!r}")
+            if type(v) not in _SCALARS and isinstance(v, Mapping | list | tuple):
+                _check_keys(v)
+    else:
+        for v in value:
+            if type(v) not in _SCALARS and isinstance(v, Mapping | list | tuple):
+                _check_keys(v)
+
+
+def _sanitize(value: object) -> object:
+    """A JSON-safe copy: str keys, finite floats, valid text, ``repr`` for anything else."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in value)
+        return str(value)
+    if isinstance(value, bool | int) or value is None:
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else repr(value)
+    if isinstance(value, Mapping):
+        return {str(_sanitize(k)): _sanitize(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_sanitize(v) for v in value]
+    return _sanitize(repr(value))
 
 
 # Placeholders for the values only the writer knows. Encoding the whole entry
@@ -138,48 +187,54 @@ _SEQ_JSON = _ENCODER.encode(_SEQ_MARK)
 _NUL_JSON = "\\u0000"
 
 
-def encode_fields(fields: Mapping[str, object]) -> tuple[bytes, bytes]:
-    """Validate and serialize the caller's fields into ``Prepared.head``/``middle``.
-
-    Runs on the caller's thread, outside any lock. Raises TypeError/ValueError
-    for a bad field, a value JSON cannot carry (NaN, an object), or text UTF-8
-    cannot encode, so the bug surfaces where it was made instead of killing the
-    writer thread.
-    """
-    unknown = fields.keys() - CALLER_FIELDS
-    if unknown:
-        owned = sorted(unknown & {"seq", "ts", "prev", "hash"})
-        if owned:
-            raise ValueError(f"audit fields {owned} are assigned by the log, not the caller")
-        raise ValueError(f"unknown audit fields {sorted(unknown)}")
-    body = {
-        "action": _require_str(fields, "action", empty_ok=False),
-        "actor": _require_str(fields, "actor", empty_ok=False),
-        "outcome": _require_dict(fields, "outcome"),
-        "prev": _PREV_MARK,
-        "purpose": _require_str(fields, "purpose", empty_ok=True),
-        "request": _require_dict(fields, "request"),
-        "role": _require_str(fields, "role", empty_ok=True),
-        "seq": _SEQ_MARK,
-    }
+def _encode(body: dict[str, object]) -> tuple[bytes, bytes]:
     text = _ENCODER.encode(body)
     if text.count(_NUL_JSON) == 4:
         i = text.index(_PREV_JSON)
         j = text.index(_SEQ_JSON, i)
         head, middle = text[:i], text[i + len(_PREV_JSON) : j]
     else:
-        del body["prev"], body["seq"]
-        outcome_keys = {"action", "actor", "outcome"}
-        first = {k: v for k, v in body.items() if k in outcome_keys}
-        second = {k: v for k, v in body.items() if k not in outcome_keys}
+        first = {k: body[k] for k in ("action", "actor", "outcome")}
+        second = {k: body[k] for k in ("purpose", "request", "role")}
         head = _ENCODER.encode(first)[:-1] + ',"prev":'
         middle = "," + _ENCODER.encode(second)[1:-1] + ',"seq":'
     return head.encode("utf-8"), middle.encode("utf-8")
 
 
+def encode_fields(fields: Mapping[str, object]) -> tuple[bytes, bytes, bool]:
+    """Serialize checked fields into ``Prepared.head``/``middle`` (writer thread).
+
+    The third value is True when the fields had to be sanitized to be encoded.
+    """
+    body = {**fields, "prev": _PREV_MARK, "seq": _SEQ_MARK}
+    try:
+        _check_keys(body)
+        head, middle = _encode(body)
+    except (TypeError, ValueError):  # UnicodeEncodeError is a ValueError
+        clean = _sanitize(fields)
+        assert isinstance(clean, dict)
+        head, middle = _encode({**clean, "prev": _PREV_MARK, "seq": _SEQ_MARK})
+        return head, middle, True
+    return head, middle, False
+
+
+_second_cache: tuple[int, str] = (-1, "")
+
+
+def format_ts(ns: int) -> str:
+    """``time.time_ns()`` as ``datetime.isoformat`` writes UTC with microseconds, faster."""
+    global _second_cache
+    sec, micro = divmod(ns // 1000, 1_000_000)
+    cached_sec, prefix = _second_cache
+    if sec != cached_sec:
+        prefix = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(sec))
+        _second_cache = (sec, prefix)
+    return f"{prefix}.{micro:06d}+00:00"
+
+
 def prepare(fields: Mapping[str, object], ts: str) -> Prepared:
-    """:func:`encode_fields` plus the timestamp: an entry ready for :func:`seal`."""
-    head, middle = encode_fields(fields)
+    """:func:`check_fields` and :func:`encode_fields`: an entry ready for :func:`seal`."""
+    head, middle, _ = encode_fields(check_fields(fields))
     return Prepared(head, middle, ts.encode("ascii"))
 
 

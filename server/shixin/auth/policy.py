@@ -23,7 +23,7 @@ from shixin.auth.roles import Principal, Role
 
 
 def _measures(principal: Principal) -> str:
-    return ", ".join(sorted(principal.measures)) if principal.measures else "none assigned"
+    return ", ".join(sorted(principal.measures))
 
 
 def check_match(principal: Principal, purpose: str | None) -> None:
@@ -38,6 +38,10 @@ def check_match(principal: Principal, purpose: str | None) -> None:
                 "purpose; use a unit credential whose measures cover the look-up"
             )
         case Role.UNIT:
+            if not principal.measures:
+                raise PermissionDenied(
+                    f"{principal.describe()} may not look people up: it has no measures assigned"
+                )
             if not purpose:
                 raise PermissionDenied(
                     f"{principal.describe()} must give the purpose of the look-up: one of its "

@@ -9,6 +9,8 @@ otherwise the caller is public (allowed only where a method says so).
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import grpc
 
 from shixin.auth import AuthError, Principal, Role, identity_from_cert, token_id, verify_token
@@ -53,7 +55,7 @@ class Authenticator:
         if header:
             return self._token(header), "token"
         if self.dev_mode:
-            dev = str(metadata.get("x-shixin-principal", ""))
+            dev = unquote(str(metadata.get("x-shixin-principal", "")))
             if dev:
                 role_text, _, ident = dev.partition(":")
                 try:

@@ -44,6 +44,8 @@ ID_KEY_PREFIXES: Final = MappingProxyType(
 MAX_KEY_BYTES: Final = 200
 
 _CHECKS: Final = "0123456789X"
+_AS_RESIDENT: Final = "read as a resident ID: "
+_AS_USCC: Final = "read as a USCC: "
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +87,15 @@ def _masked_value(number: str) -> str:
     return number[:10] + number[14:] if ric.is_masked(number) else number
 
 
-def _own_index_keys(p: ParsedId, typos: bool) -> list[str]:
+def _typo_links(number: str) -> list[str]:
+    # An 18-digit number may be a resident ID or a USCC: link it to valid ones of both.
+    return [
+        *("rict:" + t.number for t in ric.typos(number)),
+        *("uscct:" + t.number for t in uscc.typos(number)),
+    ]
+
+
+def _own_index_keys(p: ParsedId) -> list[str]:
     number = p.compact
     if not number or is_placeholder(number):
         return []
@@ -95,19 +105,15 @@ def _own_index_keys(p: ParsedId, typos: bool) -> list[str]:
         keys = [make_key("ric:", number)]
         if _full_resident(number):
             keys.append("ricm:" + number[:10] + number[14:])
-        if typos and not p.valid:
-            keys.extend("rict:" + t.number for t in ric.typos(number))
-        return keys
+        return keys + ([] if p.valid else _typo_links(number))
     if p.kind is IdKind.USCC:
         keys = [make_key("uscc:", number)]
         if len(number) == 18:
             keys.append(make_key("oc:", number[8:17]))
-        if typos and not p.valid:
-            keys.extend("uscct:" + t.number for t in uscc.typos(number))
-        return keys
+        return keys + ([] if p.valid else _typo_links(number))
     if p.kind is IdKind.ORG_CODE:
         keys = [make_key("oc:", number)]
-        if typos and not p.valid:
+        if not p.valid:
             keys.extend("oct:" + t.number for t in orgcode.typos(number))
         return keys
     return [make_key(f"{p.kind.value}:", number)]
@@ -124,11 +130,10 @@ def index_keys(p: ParsedId) -> list[str]:
     >>> index_keys(parse("4502021980****1232"))
     ['ricm:45020219801232']
     """
+    keys = _own_index_keys(p)
     alternative = plain_reading(p)
-    if alternative is None:
-        return _own_index_keys(p, typos=True)
-    # The number plainly is of another kind: typos of the hinted kind would be noise.
-    keys = _own_index_keys(p, typos=False) + _own_index_keys(alternative, typos=False)
+    if alternative is not None:
+        keys += _own_index_keys(alternative)
     return list(dict.fromkeys(keys))
 
 
@@ -141,7 +146,7 @@ def _own_number_key(p: ParsedId, prefix: str, same: str) -> QueryKey:
     return QueryKey(key, "exact", True, same)
 
 
-def _resident_query_keys(p: ParsedId, typos: bool) -> list[QueryKey]:
+def _resident_query_keys(p: ParsedId) -> list[QueryKey]:
     number = p.compact
     if p.masked:
         if ric.is_masked(number):
@@ -156,9 +161,11 @@ def _resident_query_keys(p: ParsedId, typos: bool) -> list[QueryKey]:
     if p.valid:
         reason = "a listed ID whose check fails is one typo away from this one"
         keys.append(QueryKey("rict:" + number, "typo", False, reason))
-    if p.valid or not typos:
         return keys
     keys.extend(QueryKey("ric:" + t.number, "typo", False, t.reason) for t in ric.typos(number))
+    # All digits: a mistyped USCC may fail as a resident ID; its candidates are searched too.
+    found = uscc.typos(number)
+    keys.extend(QueryKey("uscc:" + t.number, "typo", False, f"{_AS_USCC}{t.reason}") for t in found)
     if len(number) == 17 and isdigits(number):
         check = ric.calc_check_digit(number)
         if not isinstance(ric.check_birth_date(number[6:14]), str):
@@ -167,7 +174,7 @@ def _resident_query_keys(p: ParsedId, typos: bool) -> list[QueryKey]:
     return keys
 
 
-def _uscc_query_keys(p: ParsedId, typos: bool) -> list[QueryKey]:
+def _uscc_query_keys(p: ParsedId) -> list[QueryKey]:
     number = p.compact
     keys = [_own_number_key(p, "uscc:", "same USCC")]
     if len(number) == 18:
@@ -177,13 +184,18 @@ def _uscc_query_keys(p: ParsedId, typos: bool) -> list[QueryKey]:
     if p.valid:
         reason = "a listed USCC whose check fails is one typo away from this one"
         keys.append(QueryKey("uscct:" + number, "typo", False, reason))
-    elif typos:
+    else:
         found = uscc.typos(number)
         keys.extend(QueryKey("uscc:" + t.number, "typo", False, t.reason) for t in found)
+    if _full_resident(number):
+        # All digits: a mistyped resident ID can pass the MOD 31 check by chance (1 in 31).
+        found = ric.typos(number)
+        keys.extend(QueryKey("ric:" + t.number, "typo", False, f"{_AS_RESIDENT}{t.reason}")
+                    for t in found)  # fmt: skip
     return keys
 
 
-def _org_code_query_keys(p: ParsedId, typos: bool) -> list[QueryKey]:
+def _org_code_query_keys(p: ParsedId) -> list[QueryKey]:
     number = p.compact
     key = make_key("oc:", number)
     if p.valid:
@@ -194,9 +206,8 @@ def _org_code_query_keys(p: ParsedId, typos: bool) -> list[QueryKey]:
         return keys
     reason = f"identical organisation code, though invalid ({p.problem})"
     keys = [QueryKey(key, "org_code", True, reason)]
-    if typos:
-        found = orgcode.typos(number)
-        keys.extend(QueryKey("oc:" + t.number, "typo", False, t.reason) for t in found)
+    found = orgcode.typos(number)
+    keys.extend(QueryKey("oc:" + t.number, "typo", False, t.reason) for t in found)
     return keys
 
 
@@ -208,15 +219,15 @@ def _opaque_query_keys(p: ParsedId) -> list[QueryKey]:
     return keys
 
 
-def _own_query_keys(p: ParsedId, typos: bool) -> list[QueryKey]:
+def _own_query_keys(p: ParsedId) -> list[QueryKey]:
     if not p.compact or is_placeholder(p.compact):
         return []
     if p.kind is IdKind.RESIDENT_ID:
-        return _resident_query_keys(p, typos)
+        return _resident_query_keys(p)
     if p.kind is IdKind.USCC:
-        return _uscc_query_keys(p, typos)
+        return _uscc_query_keys(p)
     if p.kind is IdKind.ORG_CODE:
-        return _org_code_query_keys(p, typos)
+        return _org_code_query_keys(p)
     return _opaque_query_keys(p)
 
 
@@ -224,7 +235,10 @@ def query_keys(p: ParsedId) -> list[QueryKey]:
     """Return the keys to look up for a query, best first, each explaining a hit.
 
     A valid number gets its own and derived keys; one whose check fails also
-    gets every valid number one typo away (``match="typo"``).
+    gets every valid number one typo away (``match="typo"``). An all-digit USCC
+    also gets the resident IDs one typo away: it may be a mistyped resident ID
+    that passes the USCC check by chance. Keys of a reading other than the given
+    kind (``plain_reading``) are never exact.
 
     >>> from shixin.ids.parse import parse
     >>> [(k.key, k.match, k.exact) for k in query_keys(parse("450202198001011232"))]
@@ -234,11 +248,16 @@ def query_keys(p: ParsedId) -> list[QueryKey]:
     >>> len(typos), typos[-1].key, typos[-1].reason
     (11, 'ric:450202198001011232', 'digits 17 and 18 swapped')
     """
+    keys = _own_query_keys(p)
+    # The number plainly is of another kind than given: search that reading too, but
+    # never as exact, since the caller said otherwise (typos of the given kind stay).
     alternative = plain_reading(p)
-    if alternative is None:
-        keys = _own_query_keys(p, typos=True)
-    else:  # the number plainly is of another kind: typos of the hinted kind would be noise
-        keys = _own_query_keys(p, typos=False) + _own_query_keys(alternative, typos=False)
+    if alternative is not None:
+        name = KIND_NAMES[alternative.kind]
+        keys += [
+            QueryKey(k.key, k.match, False, f"read as {name}: {k.reason}")
+            for k in _own_query_keys(alternative)
+        ]
     unique: dict[str, QueryKey] = {}
     for key in keys:
         unique.setdefault(key.key, key)

@@ -190,7 +190,12 @@ def parse(raw: str, kind_hint: IdKind | str | None = None) -> ParsedId:
             raise ValueError("no identity number given")
         raise TypeError(f"identity number must be a string, not {type(raw).__name__}")
     number = clean(raw)
-    if len(number) == 18 and (kind_hint is None or kind_hint == _R):
+    if (
+        len(number) == 18
+        and (kind_hint is None or kind_hint == _R)
+        and isdigits(number[:17])
+        and number[17] in _CHECKS
+    ):
         parsed = _resident_18(raw, number, False)  # the hot path: skip inference
         if parsed.valid:
             return parsed

@@ -23,7 +23,7 @@ from shixin.matching.features import (
     region_evidence,
 )
 from shixin.matching.levels import Verdict, combine
-from shixin.names import compare_org, compare_person
+from shixin.names import by_strength, compare_org, compare_person
 from shixin.names import query_keys as name_query_keys
 from shixin.store import Party, ReadView, StoredRecord
 
@@ -129,7 +129,8 @@ def match(view: ReadView, query: Query, *, today: date, max_hits: int = 10,
                     id_hits[cand] = (qk.match, qk.reason)
     candidates: dict[tuple[str, int], None] = dict.fromkeys(id_hits)
     if query.name.strip():
-        for key in sorted(name_query_keys(query.name, kind or None)):
+        # Strongest keys first: the budget never drops an exact-name candidate for a typo key.
+        for key in by_strength(name_query_keys(query.name, kind or None)):
             for cand in view.postings(key, MAX_POSTINGS_PER_KEY):
                 candidates.setdefault(cand)
             if len(candidates) >= MAX_CANDIDATES:

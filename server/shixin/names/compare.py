@@ -94,7 +94,7 @@ def _edit_phrase(query: str, listed: str) -> str | None:
     return "one extra character"
 
 
-def _compare_cjk_persons(query: str, listed: str, nq: str, nl: str) -> NameScore:
+def _compare_cjk_persons(nq: str, nl: str) -> NameScore:
     if len(nq) == len(nl) and person_pinyin_keys(nq) & person_pinyin_keys(nl):
         return NameScore(HOMOPHONE, f"homophone: {nq} sounds like {nl}")
     similarity = Levenshtein.normalized_similarity(nq, nl)
@@ -169,7 +169,7 @@ def compare_person(query: str, listed: str) -> NameScore:
         return NameScore(NORMALISED, f"name equal after normalisation ({steps})")
     hq, hl = has_han(nq), has_han(nl)
     if hq and hl:
-        return _compare_cjk_persons(query, listed, nq, nl)
+        return _compare_cjk_persons(nq, nl)
     if hl and is_latin(nq):
         return _compare_latin_cjk(query, nl, latin_is_query=True)
     if hq and is_latin(nl):

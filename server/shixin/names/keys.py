@@ -23,7 +23,8 @@ deletion ``d:``; a query of length m emits its own deletions (same-length
 substitution), ``d:<itself>`` (query lost a character) and ``n:``/``c:`` of
 its deletions (query gained one).  Names longer than
 :data:`MAX_DELETE_LENGTH` store two halves instead (a single edit leaves one
-half intact), which keeps every name at ≤ 12 keys.
+half intact), which keeps every name at ≤ 12 keys (13 for an organisation
+with an alternative core).
 """
 
 from __future__ import annotations

@@ -55,8 +55,13 @@ def normalize_case_number(case_number: str) -> str:
     >>> normalize_case_number(" (2019) 桂0202执 1234号 ")
     '(2019)桂0202执1234号'
     """
-    folded = unicodedata.normalize("NFKC", case_number)
-    return "".join(folded.split()).replace("〔", "(").replace("〕", ")")
+    text = case_number
+    while True:  # NFKC can expose spaces ("¯" → " ̄") and then compose across them
+        folded = "".join(unicodedata.normalize("NFKC", text).split())
+        folded = folded.replace("〔", "(").replace("〕", ")")
+        if folded == text:
+            return folded
+        text = folded
 
 
 def record_key(case_number: str, debtor_kind: str, id_compact: str, name: str) -> str:
@@ -146,7 +151,8 @@ class ListRecord:
         out: dict[str, Any] = {"case_number": self.case_number, "debtor": debtor}
         if self.related_persons:
             out["related_persons"] = [
-                {"role": p.role, "name": p.name, **({"id_number": p.id_number} if p.id_number else {})}
+                {"role": p.role, "name": p.name,
+                 **({"id_number": p.id_number} if p.id_number else {})}
                 for p in self.related_persons
             ]
         out["court"] = self.court
