@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import structlog
+
 from shixin.audit import AuditLog
 
 KEY = b"bench-key-0123456789-abcdefghijk"

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from shixin.audit import (
     GENESIS,
     AuditClosedError,

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from shixin.audit import AuditLog, query
 
 ID = "11010119900307123X"

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from shixin.audit import AuditLog, Head, VerifyResult, verify
 from shixin.audit.entry import canonical_bytes, compute_hash
 

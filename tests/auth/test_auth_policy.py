@@ -1,6 +1,7 @@
 """Policy: every refusal names who, what and why."""
 
 import pytest
+
 from shixin.auth import (
     PermissionDenied,
     Principal,

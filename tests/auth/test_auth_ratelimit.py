@@ -3,6 +3,7 @@
 import threading
 
 import pytest
+
 from shixin.auth import Decision, RateLimiter
 
 

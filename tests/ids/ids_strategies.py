@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from hypothesis import strategies as st
+
 from shixin.ids import orgcode, ric, uscc
 
 birth_dates = st.dates(

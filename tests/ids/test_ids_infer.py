@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from shixin.ids.infer import infer_kind
 from shixin.ids.kind import IdKind
 

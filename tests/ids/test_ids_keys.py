@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
+
 from shixin.ids import ID_KEY_PREFIXES, IdKind, QueryKey, index_keys, parse, query_keys
 from shixin.ids.keys import MAX_KEY_BYTES
-
 from tests.ids.ids_strategies import org_codes, resident_ids, usccs
 
 VALID = "450202198001011232"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from shixin.ids import orgcode
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 
+from shixin.ids import orgcode
 from tests.ids.ids_strategies import org_codes
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from stdnum.exceptions import InvalidFormat, InvalidLength
+
 from shixin.ids import other
 from shixin.ids.kind import IdKind
-from stdnum.exceptions import InvalidFormat, InvalidLength
 
 
 def test_compact_normalises_case_width_and_separators() -> None:

@@ -8,9 +8,9 @@ import datetime
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
+
 from shixin.ids import IdKind, ParsedId, parse
 from shixin.ids._text import is_placeholder
-
 from tests.ids.ids_strategies import legacy_ids, org_codes, resident_ids, usccs
 
 

@@ -7,10 +7,10 @@ import datetime
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from shixin.ids import ric
 from stdnum.cn import ric as stdnum_ric
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
 
+from shixin.ids import ric
 from tests.ids.ids_strategies import legacy_ids, resident_bodies, resident_ids
 
 KNOWN = ["450202198001011232", "11010519491231002X", "440524188001010014", "360426199101010071"]

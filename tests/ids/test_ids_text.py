@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
+
 from shixin.ids._text import clean, is_blank, is_placeholder, isdigits
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from shixin.ids import uscc
 from stdnum.cn import uscc as stdnum_uscc
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 
+from shixin.ids import uscc
 from tests.ids.ids_strategies import usccs
 
 KNOWN = ["91110000600037341L", "91110108551385082Q", "91440300708461136T", "91330100716105852F"]

@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dshixin/v1/admin_service.proto\x12\tshixin.v1\"\x0f\n\rWhoAmIRequest\"A\n\x0eWhoAmIResponse\x12\x11\n\tprincipal\x18\x01 \x01(\t\x12\x0c\n\x04role\x18\x02 \x01(\t\x12\x0e\n\x06method\x18\x03 \x01(\t\"C\n\x12\x43reateTokenRequest\x12\x0c\n\x04role\x18\x01 \x01(\t\x12\x11\n\tprincipal\x18\x02 \x01(\t\x12\x0c\n\x04note\x18\x03 \x01(\t\"6\n\x13\x43reateTokenResponse\x12\x10\n\x08token_id\x18\x01 \x01(\t\x12\r\n\x05token\x18\x02 \x01(\t\"&\n\x12RevokeTokenRequest\x12\x10\n\x08token_id\x18\x01 \x01(\t\"\'\n\x13RevokeTokenResponse\x12\x10\n\x08token_id\x18\x01 \x01(\t\"n\n\x17ListAuditEntriesRequest\x12\x11\n\tprincipal\x18\x01 \x01(\t\x12\x0f\n\x07subject\x18\x02 \x01(\t\x12\r\n\x05since\x18\x03 \x01(\t\x12\r\n\x05until\x18\x04 \x01(\t\x12\x11\n\tpage_size\x18\x05 \x01(\x05\"0\n\x18ListAuditEntriesResponse\x12\x14\n\x0c\x65ntries_json\x18\x01 \x03(\t\"\x14\n\x12VerifyAuditRequest\"D\n\x13VerifyAuditResponse\x12\n\n\x02ok\x18\x01 \x01(\x08\x12\x0f\n\x07\x65ntries\x18\x02 \x01(\x03\x12\x10\n\x08problems\x18\x03 \x03(\t2\x94\x03\n\x0c\x41\x64minService\x12=\n\x06WhoAmI\x12\x18.shixin.v1.WhoAmIRequest\x1a\x19.shixin.v1.WhoAmIResponse\x12L\n\x0b\x43reateToken\x12\x1d.shixin.v1.CreateTokenRequest\x1a\x1e.shixin.v1.CreateTokenResponse\x12L\n\x0bRevokeToken\x12\x1d.shixin.v1.RevokeTokenRequest\x1a\x1e.shixin.v1.RevokeTokenResponse\x12[\n\x10ListAuditEntries\x12\".shixin.v1.ListAuditEntriesRequest\x1a#.shixin.v1.ListAuditEntriesResponse\x12L\n\x0bVerifyAudit\x12\x1d.shixin.v1.VerifyAuditRequest\x1a\x1e.shixin.v1.VerifyAuditResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dshixin/v1/admin_service.proto\x12\tshixin.v1\"\x0f\n\rWhoAmIRequest\"A\n\x0eWhoAmIResponse\x12\x11\n\tprincipal\x18\x01 \x01(\t\x12\x0c\n\x04role\x18\x02 \x01(\t\x12\x0e\n\x06method\x18\x03 \x01(\t\"C\n\x12\x43reateTokenRequest\x12\x0c\n\x04role\x18\x01 \x01(\t\x12\x11\n\tprincipal\x18\x02 \x01(\t\x12\x0c\n\x04note\x18\x03 \x01(\t\"6\n\x13\x43reateTokenResponse\x12\x10\n\x08token_id\x18\x01 \x01(\t\x12\r\n\x05token\x18\x02 \x01(\t\"&\n\x12RevokeTokenRequest\x12\x10\n\x08token_id\x18\x01 \x01(\t\"\'\n\x13RevokeTokenResponse\x12\x10\n\x08token_id\x18\x01 \x01(\t\"&\n\x11ListTokensRequest\x12\x11\n\tprincipal\x18\x01 \x01(\t\"\x82\x01\n\tTokenInfo\x12\x10\n\x08token_id\x18\x01 \x01(\t\x12\x0c\n\x04role\x18\x02 \x01(\t\x12\x11\n\tprincipal\x18\x03 \x01(\t\x12\x0f\n\x07\x63reated\x18\x04 \x01(\t\x12\x0f\n\x07revoked\x18\x05 \x01(\x08\x12\x12\n\nrevoked_at\x18\x06 \x01(\t\x12\x0c\n\x04note\x18\x07 \x01(\t\":\n\x12ListTokensResponse\x12$\n\x06tokens\x18\x01 \x03(\x0b\x32\x14.shixin.v1.TokenInfo\"\x92\x01\n\x17ListAuditEntriesRequest\x12\x11\n\tprincipal\x18\x01 \x01(\t\x12\x0f\n\x07subject\x18\x02 \x01(\t\x12\r\n\x05since\x18\x03 \x01(\t\x12\r\n\x05until\x18\x04 \x01(\t\x12\x11\n\tpage_size\x18\x05 \x01(\x05\x12\x0e\n\x06\x61\x63tion\x18\x06 \x01(\t\x12\x12\n\npage_token\x18\x07 \x01(\t\"I\n\x18ListAuditEntriesResponse\x12\x14\n\x0c\x65ntries_json\x18\x01 \x03(\t\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"\x14\n\x12VerifyAuditRequest\"\xa8\x01\n\x13VerifyAuditResponse\x12\n\n\x02ok\x18\x01 \x01(\x08\x12\x0f\n\x07\x65ntries\x18\x02 \x01(\x03\x12\x10\n\x08problems\x18\x03 \x03(\t\x12)\n\x08\x66indings\x18\x04 \x03(\x0b\x32\x17.shixin.v1.AuditProblem\x12\x15\n\rhead_sequence\x18\x05 \x01(\x03\x12\x11\n\thead_hash\x18\x06 \x01(\t\x12\r\n\x05keyed\x18\x07 \x01(\x08\"M\n\x0c\x41uditProblem\x12\x0c\n\x04line\x18\x01 \x01(\x03\x12\x10\n\x08sequence\x18\x02 \x01(\x03\x12\x0c\n\x04kind\x18\x03 \x01(\t\x12\x0f\n\x07message\x18\x04 \x01(\t2\xdf\x03\n\x0c\x41\x64minService\x12=\n\x06WhoAmI\x12\x18.shixin.v1.WhoAmIRequest\x1a\x19.shixin.v1.WhoAmIResponse\x12L\n\x0b\x43reateToken\x12\x1d.shixin.v1.CreateTokenRequest\x1a\x1e.shixin.v1.CreateTokenResponse\x12L\n\x0bRevokeToken\x12\x1d.shixin.v1.RevokeTokenRequest\x1a\x1e.shixin.v1.RevokeTokenResponse\x12I\n\nListTokens\x12\x1c.shixin.v1.ListTokensRequest\x1a\x1d.shixin.v1.ListTokensResponse\x12[\n\x10ListAuditEntries\x12\".shixin.v1.ListAuditEntriesRequest\x1a#.shixin.v1.ListAuditEntriesResponse\x12L\n\x0bVerifyAudit\x12\x1d.shixin.v1.VerifyAuditRequest\x1a\x1e.shixin.v1.VerifyAuditResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -43,14 +43,22 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_REVOKETOKENREQUEST']._serialized_end=291
   _globals['_REVOKETOKENRESPONSE']._serialized_start=293
   _globals['_REVOKETOKENRESPONSE']._serialized_end=332
-  _globals['_LISTAUDITENTRIESREQUEST']._serialized_start=334
-  _globals['_LISTAUDITENTRIESREQUEST']._serialized_end=444
-  _globals['_LISTAUDITENTRIESRESPONSE']._serialized_start=446
-  _globals['_LISTAUDITENTRIESRESPONSE']._serialized_end=494
-  _globals['_VERIFYAUDITREQUEST']._serialized_start=496
-  _globals['_VERIFYAUDITREQUEST']._serialized_end=516
-  _globals['_VERIFYAUDITRESPONSE']._serialized_start=518
-  _globals['_VERIFYAUDITRESPONSE']._serialized_end=586
-  _globals['_ADMINSERVICE']._serialized_start=589
-  _globals['_ADMINSERVICE']._serialized_end=993
+  _globals['_LISTTOKENSREQUEST']._serialized_start=334
+  _globals['_LISTTOKENSREQUEST']._serialized_end=372
+  _globals['_TOKENINFO']._serialized_start=375
+  _globals['_TOKENINFO']._serialized_end=505
+  _globals['_LISTTOKENSRESPONSE']._serialized_start=507
+  _globals['_LISTTOKENSRESPONSE']._serialized_end=565
+  _globals['_LISTAUDITENTRIESREQUEST']._serialized_start=568
+  _globals['_LISTAUDITENTRIESREQUEST']._serialized_end=714
+  _globals['_LISTAUDITENTRIESRESPONSE']._serialized_start=716
+  _globals['_LISTAUDITENTRIESRESPONSE']._serialized_end=789
+  _globals['_VERIFYAUDITREQUEST']._serialized_start=791
+  _globals['_VERIFYAUDITREQUEST']._serialized_end=811
+  _globals['_VERIFYAUDITRESPONSE']._serialized_start=814
+  _globals['_VERIFYAUDITRESPONSE']._serialized_end=982
+  _globals['_AUDITPROBLEM']._serialized_start=984
+  _globals['_AUDITPROBLEM']._serialized_end=1061
+  _globals['_ADMINSERVICE']._serialized_start=1064
+  _globals['_ADMINSERVICE']._serialized_end=1543
 # @@protoc_insertion_point(module_scope)

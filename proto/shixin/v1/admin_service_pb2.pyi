@@ -49,7 +49,9 @@ class WhoAmIResponse(_message.Message):
     role: _builtins.str
     """Role: court, unit, public or admin."""
     method: _builtins.str
-    """How the caller authenticated: "mtls", "token", "dev" or "none"."""
+    """How the caller authenticated: "mtls", "token", "dev" or "none"
+    ("dev-header-ignored" when development metadata was sent to a production server).
+    """
     def __init__(
         self,
         *,
@@ -166,6 +168,98 @@ class RevokeTokenResponse(_message.Message):
 Global___RevokeTokenResponse: _TypeAlias = RevokeTokenResponse  # noqa: Y015
 
 @_typing.final
+class ListTokensRequest(_message.Message):
+    """Which tokens to list."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    PRINCIPAL_FIELD_NUMBER: _builtins.int
+    principal: _builtins.str
+    """Only tokens of this principal (empty: all)."""
+    def __init__(
+        self,
+        *,
+        principal: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["principal", b"principal"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListTokensRequest: _TypeAlias = ListTokensRequest  # noqa: Y015
+
+@_typing.final
+class TokenInfo(_message.Message):
+    """One issued token, without its secret."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TOKEN_ID_FIELD_NUMBER: _builtins.int
+    ROLE_FIELD_NUMBER: _builtins.int
+    PRINCIPAL_FIELD_NUMBER: _builtins.int
+    CREATED_FIELD_NUMBER: _builtins.int
+    REVOKED_FIELD_NUMBER: _builtins.int
+    REVOKED_AT_FIELD_NUMBER: _builtins.int
+    NOTE_FIELD_NUMBER: _builtins.int
+    token_id: _builtins.str
+    """Token id."""
+    role: _builtins.str
+    """Role: court, unit or admin."""
+    principal: _builtins.str
+    """Principal id."""
+    created: _builtins.str
+    """Issue time (ISO 8601, UTC)."""
+    revoked: _builtins.bool
+    """Whether the token was revoked."""
+    revoked_at: _builtins.str
+    """Revocation time (ISO 8601, UTC), when revoked."""
+    note: _builtins.str
+    """Free-text note given at issue."""
+    def __init__(
+        self,
+        *,
+        token_id: _builtins.str = ...,
+        role: _builtins.str = ...,
+        principal: _builtins.str = ...,
+        created: _builtins.str = ...,
+        revoked: _builtins.bool = ...,
+        revoked_at: _builtins.str = ...,
+        note: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["created", b"created", "note", b"note", "principal", b"principal", "revoked", b"revoked", "revoked_at", b"revoked_at", "role", b"role", "token_id", b"token_id"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___TokenInfo: _TypeAlias = TokenInfo  # noqa: Y015
+
+@_typing.final
+class ListTokensResponse(_message.Message):
+    """Issued tokens."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    TOKENS_FIELD_NUMBER: _builtins.int
+    @_builtins.property
+    def tokens(self) -> _containers.RepeatedCompositeFieldContainer[Global___TokenInfo]:
+        """Tokens, by id."""
+
+    def __init__(
+        self,
+        *,
+        tokens: _abc.Iterable[Global___TokenInfo] | None = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["tokens", b"tokens"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___ListTokensResponse: _TypeAlias = ListTokensResponse  # noqa: Y015
+
+@_typing.final
 class ListAuditEntriesRequest(_message.Message):
     """Filters for audit entries."""
 
@@ -176,6 +270,8 @@ class ListAuditEntriesRequest(_message.Message):
     SINCE_FIELD_NUMBER: _builtins.int
     UNTIL_FIELD_NUMBER: _builtins.int
     PAGE_SIZE_FIELD_NUMBER: _builtins.int
+    ACTION_FIELD_NUMBER: _builtins.int
+    PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     principal: _builtins.str
     """Only this principal."""
     subject: _builtins.str
@@ -186,6 +282,10 @@ class ListAuditEntriesRequest(_message.Message):
     """Until this timestamp (exclusive)."""
     page_size: _builtins.int
     """At most this many entries (default 100, at most 10000)."""
+    action: _builtins.str
+    """Only this action ("match", "push_record" …) or actions with a prefix ("admin.*")."""
+    page_token: _builtins.str
+    """next_page_token of a previous response, to continue after it."""
     def __init__(
         self,
         *,
@@ -194,10 +294,12 @@ class ListAuditEntriesRequest(_message.Message):
         since: _builtins.str = ...,
         until: _builtins.str = ...,
         page_size: _builtins.int = ...,
+        action: _builtins.str = ...,
+        page_token: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["page_size", b"page_size", "principal", b"principal", "since", b"since", "subject", b"subject", "until", b"until"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["action", b"action", "page_size", b"page_size", "page_token", b"page_token", "principal", b"principal", "since", b"since", "subject", b"subject", "until", b"until"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -210,6 +312,9 @@ class ListAuditEntriesResponse(_message.Message):
     DESCRIPTOR: _descriptor.Descriptor
 
     ENTRIES_JSON_FIELD_NUMBER: _builtins.int
+    NEXT_PAGE_TOKEN_FIELD_NUMBER: _builtins.int
+    next_page_token: _builtins.str
+    """Token of the next page; empty when there are no more entries (at the time of the call)."""
     @_builtins.property
     def entries_json(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Entries as JSON objects, oldest first."""
@@ -218,10 +323,11 @@ class ListAuditEntriesResponse(_message.Message):
         self,
         *,
         entries_json: _abc.Iterable[_builtins.str] | None = ...,
+        next_page_token: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["entries_json", b"entries_json"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["entries_json", b"entries_json", "next_page_token", b"next_page_token"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -253,13 +359,29 @@ class VerifyAuditResponse(_message.Message):
     OK_FIELD_NUMBER: _builtins.int
     ENTRIES_FIELD_NUMBER: _builtins.int
     PROBLEMS_FIELD_NUMBER: _builtins.int
+    FINDINGS_FIELD_NUMBER: _builtins.int
+    HEAD_SEQUENCE_FIELD_NUMBER: _builtins.int
+    HEAD_HASH_FIELD_NUMBER: _builtins.int
+    KEYED_FIELD_NUMBER: _builtins.int
     ok: _builtins.bool
     """True when the chain is intact."""
     entries: _builtins.int
     """Entries checked."""
+    head_sequence: _builtins.int
+    """Sequence number of the last entry on disk: copy it (with head_hash) off the host
+    to detect a later rewrite of the log.
+    """
+    head_hash: _builtins.str
+    """Hash of the last entry on disk (hex)."""
+    keyed: _builtins.bool
+    """Whether entries are HMAC-keyed (SHIXIN_AUDIT_KEY) or plain SHA-256."""
     @_builtins.property
     def problems(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Problems, each saying where ("line 57 (seq 57): entry altered")."""
+
+    @_builtins.property
+    def findings(self) -> _containers.RepeatedCompositeFieldContainer[Global___AuditProblem]:
+        """The same problems, structured."""
 
     def __init__(
         self,
@@ -267,11 +389,49 @@ class VerifyAuditResponse(_message.Message):
         ok: _builtins.bool = ...,
         entries: _builtins.int = ...,
         problems: _abc.Iterable[_builtins.str] | None = ...,
+        findings: _abc.Iterable[Global___AuditProblem] | None = ...,
+        head_sequence: _builtins.int = ...,
+        head_hash: _builtins.str = ...,
+        keyed: _builtins.bool = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["entries", b"entries", "ok", b"ok", "problems", b"problems"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["entries", b"entries", "findings", b"findings", "head_hash", b"head_hash", "head_sequence", b"head_sequence", "keyed", b"keyed", "ok", b"ok", "problems", b"problems"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___VerifyAuditResponse: _TypeAlias = VerifyAuditResponse  # noqa: Y015
+
+@_typing.final
+class AuditProblem(_message.Message):
+    """One defect of the audit log."""
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    LINE_FIELD_NUMBER: _builtins.int
+    SEQUENCE_FIELD_NUMBER: _builtins.int
+    KIND_FIELD_NUMBER: _builtins.int
+    MESSAGE_FIELD_NUMBER: _builtins.int
+    line: _builtins.int
+    """1-based line of the log file (0 when it cannot be placed)."""
+    sequence: _builtins.int
+    """Sequence number concerned (0 when unknown)."""
+    kind: _builtins.str
+    """altered, inserted, removed, reordered or malformed."""
+    message: _builtins.str
+    """What is wrong, and where."""
+    def __init__(
+        self,
+        *,
+        line: _builtins.int = ...,
+        sequence: _builtins.int = ...,
+        kind: _builtins.str = ...,
+        message: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["kind", b"kind", "line", b"line", "message", b"message", "sequence", b"sequence"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___AuditProblem: _TypeAlias = AuditProblem  # noqa: Y015

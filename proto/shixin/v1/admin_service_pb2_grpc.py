@@ -56,6 +56,11 @@ class AdminServiceStub:
                 request_serializer=shixin_dot_v1_dot_admin__service__pb2.RevokeTokenRequest.SerializeToString,
                 response_deserializer=shixin_dot_v1_dot_admin__service__pb2.RevokeTokenResponse.FromString,
                 _registered_method=True)
+        self.ListTokens = channel.unary_unary(
+                '/shixin.v1.AdminService/ListTokens',
+                request_serializer=shixin_dot_v1_dot_admin__service__pb2.ListTokensRequest.SerializeToString,
+                response_deserializer=shixin_dot_v1_dot_admin__service__pb2.ListTokensResponse.FromString,
+                _registered_method=True)
         self.ListAuditEntries = channel.unary_unary(
                 '/shixin.v1.AdminService/ListAuditEntries',
                 request_serializer=shixin_dot_v1_dot_admin__service__pb2.ListAuditEntriesRequest.SerializeToString,
@@ -81,7 +86,8 @@ class AdminServiceServicer:
     def WhoAmI(self, request, context):
         """Says who the server takes the caller to be.
 
-        Errors: none beyond transport errors (public callers are told so).
+        Errors: UNAUTHENTICATED (credentials presented and refused),
+        RESOURCE_EXHAUSTED (public rate limit); public callers are told they are public.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -98,7 +104,7 @@ class AdminServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def RevokeToken(self, request, context):
-        """Revokes a token by its id.
+        """Revokes a token by its id; calls with it fail from then on.
 
         Errors: NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
         """
@@ -106,19 +112,30 @@ class AdminServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
-    def ListAuditEntries(self, request, context):
-        """Lists audit entries by unit, subject or time range, oldest first.
+    def ListTokens(self, request, context):
+        """Lists issued tokens (ids, principals, state; never a token or its hash).
 
-        Errors: INVALID_ARGUMENT (bad time), UNAUTHENTICATED, PERMISSION_DENIED.
+        Errors: UNAUTHENTICATED, PERMISSION_DENIED.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListAuditEntries(self, request, context):
+        """Lists audit entries by principal, subject, action or time range, oldest first.
+
+        Errors: INVALID_ARGUMENT (bad time or page token), UNAUTHENTICATED,
+        PERMISSION_DENIED, UNAVAILABLE (audit log not writable).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def VerifyAudit(self, request, context):
-        """Verifies the audit hash chain and says where it is broken.
+        """Verifies the audit hash chain up to what is on disk, against the head the
+        server holds, and says where it is broken (altered, inserted, removed lines).
 
-        Errors: UNAUTHENTICATED, PERMISSION_DENIED.
+        Errors: UNAUTHENTICATED, PERMISSION_DENIED, UNAVAILABLE.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -141,6 +158,11 @@ def add_AdminServiceServicer_to_server(servicer, server):
                     servicer.RevokeToken,
                     request_deserializer=shixin_dot_v1_dot_admin__service__pb2.RevokeTokenRequest.FromString,
                     response_serializer=shixin_dot_v1_dot_admin__service__pb2.RevokeTokenResponse.SerializeToString,
+            ),
+            'ListTokens': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListTokens,
+                    request_deserializer=shixin_dot_v1_dot_admin__service__pb2.ListTokensRequest.FromString,
+                    response_serializer=shixin_dot_v1_dot_admin__service__pb2.ListTokensResponse.SerializeToString,
             ),
             'ListAuditEntries': grpc.unary_unary_rpc_method_handler(
                     servicer.ListAuditEntries,
@@ -241,6 +263,33 @@ class AdminService:
             '/shixin.v1.AdminService/RevokeToken',
             shixin_dot_v1_dot_admin__service__pb2.RevokeTokenRequest.SerializeToString,
             shixin_dot_v1_dot_admin__service__pb2.RevokeTokenResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListTokens(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/shixin.v1.AdminService/ListTokens',
+            shixin_dot_v1_dot_admin__service__pb2.ListTokensRequest.SerializeToString,
+            shixin_dot_v1_dot_admin__service__pb2.ListTokensResponse.FromString,
             options,
             channel_credentials,
             insecure,

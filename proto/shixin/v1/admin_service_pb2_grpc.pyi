@@ -43,7 +43,8 @@ class AdminServiceStub:
     WhoAmI: _grpc.UnaryUnaryMultiCallable[_admin_service_pb2.WhoAmIRequest, _admin_service_pb2.WhoAmIResponse]
     """Says who the server takes the caller to be.
 
-    Errors: none beyond transport errors (public callers are told so).
+    Errors: UNAUTHENTICATED (credentials presented and refused),
+    RESOURCE_EXHAUSTED (public rate limit); public callers are told they are public.
     """
     CreateToken: _grpc.UnaryUnaryMultiCallable[_admin_service_pb2.CreateTokenRequest, _admin_service_pb2.CreateTokenResponse]
     """Issues a bearer token for a principal; the token is shown once and stored hashed.
@@ -52,19 +53,26 @@ class AdminServiceStub:
     UNAUTHENTICATED, PERMISSION_DENIED (not admin).
     """
     RevokeToken: _grpc.UnaryUnaryMultiCallable[_admin_service_pb2.RevokeTokenRequest, _admin_service_pb2.RevokeTokenResponse]
-    """Revokes a token by its id.
+    """Revokes a token by its id; calls with it fail from then on.
 
     Errors: NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
     """
-    ListAuditEntries: _grpc.UnaryUnaryMultiCallable[_admin_service_pb2.ListAuditEntriesRequest, _admin_service_pb2.ListAuditEntriesResponse]
-    """Lists audit entries by unit, subject or time range, oldest first.
-
-    Errors: INVALID_ARGUMENT (bad time), UNAUTHENTICATED, PERMISSION_DENIED.
-    """
-    VerifyAudit: _grpc.UnaryUnaryMultiCallable[_admin_service_pb2.VerifyAuditRequest, _admin_service_pb2.VerifyAuditResponse]
-    """Verifies the audit hash chain and says where it is broken.
+    ListTokens: _grpc.UnaryUnaryMultiCallable[_admin_service_pb2.ListTokensRequest, _admin_service_pb2.ListTokensResponse]
+    """Lists issued tokens (ids, principals, state; never a token or its hash).
 
     Errors: UNAUTHENTICATED, PERMISSION_DENIED.
+    """
+    ListAuditEntries: _grpc.UnaryUnaryMultiCallable[_admin_service_pb2.ListAuditEntriesRequest, _admin_service_pb2.ListAuditEntriesResponse]
+    """Lists audit entries by principal, subject, action or time range, oldest first.
+
+    Errors: INVALID_ARGUMENT (bad time or page token), UNAUTHENTICATED,
+    PERMISSION_DENIED, UNAVAILABLE (audit log not writable).
+    """
+    VerifyAudit: _grpc.UnaryUnaryMultiCallable[_admin_service_pb2.VerifyAuditRequest, _admin_service_pb2.VerifyAuditResponse]
+    """Verifies the audit hash chain up to what is on disk, against the head the
+    server holds, and says where it is broken (altered, inserted, removed lines).
+
+    Errors: UNAUTHENTICATED, PERMISSION_DENIED, UNAVAILABLE.
     """
 
 @_typing.type_check_only
@@ -82,7 +90,8 @@ class AdminServiceAsyncStub(AdminServiceStub):
     WhoAmI: _aio.UnaryUnaryMultiCallable[_admin_service_pb2.WhoAmIRequest, _admin_service_pb2.WhoAmIResponse]  # type: ignore[assignment]
     """Says who the server takes the caller to be.
 
-    Errors: none beyond transport errors (public callers are told so).
+    Errors: UNAUTHENTICATED (credentials presented and refused),
+    RESOURCE_EXHAUSTED (public rate limit); public callers are told they are public.
     """
     CreateToken: _aio.UnaryUnaryMultiCallable[_admin_service_pb2.CreateTokenRequest, _admin_service_pb2.CreateTokenResponse]  # type: ignore[assignment]
     """Issues a bearer token for a principal; the token is shown once and stored hashed.
@@ -91,19 +100,26 @@ class AdminServiceAsyncStub(AdminServiceStub):
     UNAUTHENTICATED, PERMISSION_DENIED (not admin).
     """
     RevokeToken: _aio.UnaryUnaryMultiCallable[_admin_service_pb2.RevokeTokenRequest, _admin_service_pb2.RevokeTokenResponse]  # type: ignore[assignment]
-    """Revokes a token by its id.
+    """Revokes a token by its id; calls with it fail from then on.
 
     Errors: NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
     """
-    ListAuditEntries: _aio.UnaryUnaryMultiCallable[_admin_service_pb2.ListAuditEntriesRequest, _admin_service_pb2.ListAuditEntriesResponse]  # type: ignore[assignment]
-    """Lists audit entries by unit, subject or time range, oldest first.
-
-    Errors: INVALID_ARGUMENT (bad time), UNAUTHENTICATED, PERMISSION_DENIED.
-    """
-    VerifyAudit: _aio.UnaryUnaryMultiCallable[_admin_service_pb2.VerifyAuditRequest, _admin_service_pb2.VerifyAuditResponse]  # type: ignore[assignment]
-    """Verifies the audit hash chain and says where it is broken.
+    ListTokens: _aio.UnaryUnaryMultiCallable[_admin_service_pb2.ListTokensRequest, _admin_service_pb2.ListTokensResponse]  # type: ignore[assignment]
+    """Lists issued tokens (ids, principals, state; never a token or its hash).
 
     Errors: UNAUTHENTICATED, PERMISSION_DENIED.
+    """
+    ListAuditEntries: _aio.UnaryUnaryMultiCallable[_admin_service_pb2.ListAuditEntriesRequest, _admin_service_pb2.ListAuditEntriesResponse]  # type: ignore[assignment]
+    """Lists audit entries by principal, subject, action or time range, oldest first.
+
+    Errors: INVALID_ARGUMENT (bad time or page token), UNAUTHENTICATED,
+    PERMISSION_DENIED, UNAVAILABLE (audit log not writable).
+    """
+    VerifyAudit: _aio.UnaryUnaryMultiCallable[_admin_service_pb2.VerifyAuditRequest, _admin_service_pb2.VerifyAuditResponse]  # type: ignore[assignment]
+    """Verifies the audit hash chain up to what is on disk, against the head the
+    server holds, and says where it is broken (altered, inserted, removed lines).
+
+    Errors: UNAUTHENTICATED, PERMISSION_DENIED, UNAVAILABLE.
     """
 
 class AdminServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -124,7 +140,8 @@ class AdminServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_admin_service_pb2.WhoAmIResponse, _abc.Awaitable[_admin_service_pb2.WhoAmIResponse]]:
         """Says who the server takes the caller to be.
 
-        Errors: none beyond transport errors (public callers are told so).
+        Errors: UNAUTHENTICATED (credentials presented and refused),
+        RESOURCE_EXHAUSTED (public rate limit); public callers are told they are public.
         """
 
     @_abc_1.abstractmethod
@@ -145,9 +162,20 @@ class AdminServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _admin_service_pb2.RevokeTokenRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_admin_service_pb2.RevokeTokenResponse, _abc.Awaitable[_admin_service_pb2.RevokeTokenResponse]]:
-        """Revokes a token by its id.
+        """Revokes a token by its id; calls with it fail from then on.
 
         Errors: NOT_FOUND, UNAUTHENTICATED, PERMISSION_DENIED.
+        """
+
+    @_abc_1.abstractmethod
+    def ListTokens(
+        self,
+        request: _admin_service_pb2.ListTokensRequest,
+        context: _ServicerContext,
+    ) -> _typing.Union[_admin_service_pb2.ListTokensResponse, _abc.Awaitable[_admin_service_pb2.ListTokensResponse]]:
+        """Lists issued tokens (ids, principals, state; never a token or its hash).
+
+        Errors: UNAUTHENTICATED, PERMISSION_DENIED.
         """
 
     @_abc_1.abstractmethod
@@ -156,9 +184,10 @@ class AdminServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _admin_service_pb2.ListAuditEntriesRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_admin_service_pb2.ListAuditEntriesResponse, _abc.Awaitable[_admin_service_pb2.ListAuditEntriesResponse]]:
-        """Lists audit entries by unit, subject or time range, oldest first.
+        """Lists audit entries by principal, subject, action or time range, oldest first.
 
-        Errors: INVALID_ARGUMENT (bad time), UNAUTHENTICATED, PERMISSION_DENIED.
+        Errors: INVALID_ARGUMENT (bad time or page token), UNAUTHENTICATED,
+        PERMISSION_DENIED, UNAVAILABLE (audit log not writable).
         """
 
     @_abc_1.abstractmethod
@@ -167,9 +196,10 @@ class AdminServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _admin_service_pb2.VerifyAuditRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_admin_service_pb2.VerifyAuditResponse, _abc.Awaitable[_admin_service_pb2.VerifyAuditResponse]]:
-        """Verifies the audit hash chain and says where it is broken.
+        """Verifies the audit hash chain up to what is on disk, against the head the
+        server holds, and says where it is broken (altered, inserted, removed lines).
 
-        Errors: UNAUTHENTICATED, PERMISSION_DENIED.
+        Errors: UNAUTHENTICATED, PERMISSION_DENIED, UNAVAILABLE.
         """
 
 def add_AdminServiceServicer_to_server(servicer: AdminServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

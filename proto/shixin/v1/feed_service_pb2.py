@@ -25,15 +25,15 @@ _sym_db = _symbol_database.Default()
 from shixin.v1 import types_pb2 as shixin_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cshixin/v1/feed_service.proto\x12\tshixin.v1\x1a\x15shixin/v1/types.proto\"^\n\x13WatchChangesRequest\x12\x16\n\x0e\x61\x66ter_sequence\x18\x01 \x01(\x03\x12\x0e\n\x06\x66ollow\x18\x02 \x01(\x08\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x0c\n\x04unit\x18\x04 \x01(\t\"\xb8\x01\n\x06\x43hange\x12\x10\n\x08sequence\x18\x01 \x01(\x03\x12#\n\x04kind\x18\x02 \x01(\x0e\x32\x15.shixin.v1.ChangeKind\x12%\n\x06record\x18\x03 \x01(\x0b\x32\x15.shixin.v1.ListRecord\x12\x14\n\x0c\x65\x66\x66\x65\x63tive_on\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x13\n\x0brecorded_at\x18\x06 \x01(\t\x12\x15\n\runit_was_told\x18\x07 \x01(\x08\"Q\n\x14WatchChangesResponse\x12\"\n\x07\x63hanges\x18\x01 \x03(\x0b\x32\x11.shixin.v1.Change\x12\x15\n\rhead_sequence\x18\x02 \x01(\x03\"R\n\x0fRetainedMeasure\x12\x14\n\x0cmeasure_code\x18\x01 \x01(\t\x12\x13\n\x0blegal_basis\x18\x02 \x01(\t\x12\x14\n\x0cretain_until\x18\x03 \x01(\t\"v\n\x18\x41\x63knowledgeChangeRequest\x12\x10\n\x08sequence\x18\x01 \x01(\x03\x12\x0c\n\x04unit\x18\x02 \x01(\t\x12,\n\x08retained\x18\x03 \x03(\x0b\x32\x1a.shixin.v1.RetainedMeasure\x12\x0c\n\x04note\x18\x04 \x01(\t\"Y\n\x19\x41\x63knowledgeChangeResponse\x12\x10\n\x08sequence\x18\x01 \x01(\x03\x12\x11\n\trecord_id\x18\x02 \x01(\t\x12\x17\n\x0f\x61\x63knowledged_at\x18\x03 \x01(\t\"L\n\x19ListUnacknowledgedRequest\x12\x0c\n\x04unit\x18\x01 \x01(\t\x12\x12\n\ngrace_days\x18\x02 \x01(\x05\x12\r\n\x05\x61s_of\x18\x03 \x01(\t\"\x8c\x01\n\x16MissingAcknowledgement\x12\x0c\n\x04unit\x18\x01 \x01(\t\x12\x10\n\x08sequence\x18\x02 \x01(\x03\x12\x11\n\trecord_id\x18\x03 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x04 \x01(\t\x12\x14\n\x0c\x65\x66\x66\x65\x63tive_on\x18\x05 \x01(\t\x12\x14\n\x0c\x64\x61ys_overdue\x18\x06 \x01(\x05\"P\n\x1aListUnacknowledgedResponse\x12\x32\n\x07missing\x18\x01 \x03(\x0b\x32!.shixin.v1.MissingAcknowledgement*a\n\nChangeKind\x12\x1b\n\x17\x43HANGE_KIND_UNSPECIFIED\x10\x00\x12\x19\n\x15\x43HANGE_KIND_ACTIVATED\x10\x01\x12\x1b\n\x17\x43HANGE_KIND_DEACTIVATED\x10\x02\x32\xa3\x02\n\x0b\x46\x65\x65\x64Service\x12Q\n\x0cWatchChanges\x12\x1e.shixin.v1.WatchChangesRequest\x1a\x1f.shixin.v1.WatchChangesResponse0\x01\x12^\n\x11\x41\x63knowledgeChange\x12#.shixin.v1.AcknowledgeChangeRequest\x1a$.shixin.v1.AcknowledgeChangeResponse\x12\x61\n\x12ListUnacknowledged\x12$.shixin.v1.ListUnacknowledgedRequest\x1a%.shixin.v1.ListUnacknowledgedResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1cshixin/v1/feed_service.proto\x12\tshixin.v1\x1a\x15shixin/v1/types.proto\"^\n\x13WatchChangesRequest\x12\x16\n\x0e\x61\x66ter_sequence\x18\x01 \x01(\x03\x12\x0e\n\x06\x66ollow\x18\x02 \x01(\x08\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x0c\n\x04unit\x18\x04 \x01(\t\"\xb8\x01\n\x06\x43hange\x12\x10\n\x08sequence\x18\x01 \x01(\x03\x12#\n\x04kind\x18\x02 \x01(\x0e\x32\x15.shixin.v1.ChangeKind\x12%\n\x06record\x18\x03 \x01(\x0b\x32\x15.shixin.v1.ListRecord\x12\x14\n\x0c\x65\x66\x66\x65\x63tive_on\x18\x04 \x01(\t\x12\x0e\n\x06reason\x18\x05 \x01(\t\x12\x13\n\x0brecorded_at\x18\x06 \x01(\t\x12\x15\n\runit_was_told\x18\x07 \x01(\x08\"Q\n\x14WatchChangesResponse\x12\"\n\x07\x63hanges\x18\x01 \x03(\x0b\x32\x11.shixin.v1.Change\x12\x15\n\rhead_sequence\x18\x02 \x01(\x03\"R\n\x0fRetainedMeasure\x12\x14\n\x0cmeasure_code\x18\x01 \x01(\t\x12\x13\n\x0blegal_basis\x18\x02 \x01(\t\x12\x14\n\x0cretain_until\x18\x03 \x01(\t\"v\n\x18\x41\x63knowledgeChangeRequest\x12\x10\n\x08sequence\x18\x01 \x01(\x03\x12\x0c\n\x04unit\x18\x02 \x01(\t\x12,\n\x08retained\x18\x03 \x03(\x0b\x32\x1a.shixin.v1.RetainedMeasure\x12\x0c\n\x04note\x18\x04 \x01(\t\"Y\n\x19\x41\x63knowledgeChangeResponse\x12\x10\n\x08sequence\x18\x01 \x01(\x03\x12\x11\n\trecord_id\x18\x02 \x01(\t\x12\x17\n\x0f\x61\x63knowledged_at\x18\x03 \x01(\t\"L\n\x19ListUnacknowledgedRequest\x12\x0c\n\x04unit\x18\x01 \x01(\t\x12\x12\n\ngrace_days\x18\x02 \x01(\x05\x12\r\n\x05\x61s_of\x18\x03 \x01(\t\"\xaf\x01\n\x16MissingAcknowledgement\x12\x0c\n\x04unit\x18\x01 \x01(\t\x12\x10\n\x08sequence\x18\x02 \x01(\x03\x12\x11\n\trecord_id\x18\x03 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x04 \x01(\t\x12\x14\n\x0c\x65\x66\x66\x65\x63tive_on\x18\x05 \x01(\t\x12\x14\n\x0c\x64\x61ys_overdue\x18\x06 \x01(\x05\x12\x10\n\x08told_via\x18\x07 \x01(\t\x12\x0f\n\x07told_at\x18\x08 \x01(\t\"P\n\x1aListUnacknowledgedResponse\x12\x32\n\x07missing\x18\x01 \x03(\x0b\x32!.shixin.v1.MissingAcknowledgement*a\n\nChangeKind\x12\x1b\n\x17\x43HANGE_KIND_UNSPECIFIED\x10\x00\x12\x19\n\x15\x43HANGE_KIND_ACTIVATED\x10\x01\x12\x1b\n\x17\x43HANGE_KIND_DEACTIVATED\x10\x02\x32\xa3\x02\n\x0b\x46\x65\x65\x64Service\x12Q\n\x0cWatchChanges\x12\x1e.shixin.v1.WatchChangesRequest\x1a\x1f.shixin.v1.WatchChangesResponse0\x01\x12^\n\x11\x41\x63knowledgeChange\x12#.shixin.v1.AcknowledgeChangeRequest\x1a$.shixin.v1.AcknowledgeChangeResponse\x12\x61\n\x12ListUnacknowledged\x12$.shixin.v1.ListUnacknowledgedRequest\x1a%.shixin.v1.ListUnacknowledgedResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'shixin.v1.feed_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CHANGEKIND']._serialized_start=1030
-  _globals['_CHANGEKIND']._serialized_end=1127
+  _globals['_CHANGEKIND']._serialized_start=1065
+  _globals['_CHANGEKIND']._serialized_end=1162
   _globals['_WATCHCHANGESREQUEST']._serialized_start=66
   _globals['_WATCHCHANGESREQUEST']._serialized_end=160
   _globals['_CHANGE']._serialized_start=163
@@ -49,9 +49,9 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTUNACKNOWLEDGEDREQUEST']._serialized_start=727
   _globals['_LISTUNACKNOWLEDGEDREQUEST']._serialized_end=803
   _globals['_MISSINGACKNOWLEDGEMENT']._serialized_start=806
-  _globals['_MISSINGACKNOWLEDGEMENT']._serialized_end=946
-  _globals['_LISTUNACKNOWLEDGEDRESPONSE']._serialized_start=948
-  _globals['_LISTUNACKNOWLEDGEDRESPONSE']._serialized_end=1028
-  _globals['_FEEDSERVICE']._serialized_start=1130
-  _globals['_FEEDSERVICE']._serialized_end=1421
+  _globals['_MISSINGACKNOWLEDGEMENT']._serialized_end=981
+  _globals['_LISTUNACKNOWLEDGEDRESPONSE']._serialized_start=983
+  _globals['_LISTUNACKNOWLEDGEDRESPONSE']._serialized_end=1063
+  _globals['_FEEDSERVICE']._serialized_start=1165
+  _globals['_FEEDSERVICE']._serialized_end=1456
 # @@protoc_insertion_point(module_scope)

@@ -98,11 +98,16 @@ class Change(_message.Message):
     effective_on: _builtins.str
     """Date the change takes effect."""
     reason: _builtins.str
-    """Why, in words (e.g. "shield: 全部履行完毕", "expired after 2021-06-01")."""
+    """Why, in words (e.g. "shield: 全部履行完毕", "published on 2019-06-01",
+    "expired on 2021-06-02").
+    """
     recorded_at: _builtins.str
     """Timestamp the server recorded the change."""
     unit_was_told: _builtins.bool
-    """True when the asking unit was told of this record and must lift its measures."""
+    """On a deactivation: true when the asking unit was told of the record
+    before it (a live hit or the activation in this feed) and must lift its
+    measures and acknowledge the change. Always false on activations.
+    """
     @_builtins.property
     def record(self) -> _types_pb2.ListRecord:
         """The record (ID numbers masked as the caller's role requires)."""
@@ -292,6 +297,8 @@ class MissingAcknowledgement(_message.Message):
     CASE_NUMBER_FIELD_NUMBER: _builtins.int
     EFFECTIVE_ON_FIELD_NUMBER: _builtins.int
     DAYS_OVERDUE_FIELD_NUMBER: _builtins.int
+    TOLD_VIA_FIELD_NUMBER: _builtins.int
+    TOLD_AT_FIELD_NUMBER: _builtins.int
     unit: _builtins.str
     """The unit."""
     sequence: _builtins.int
@@ -304,6 +311,10 @@ class MissingAcknowledgement(_message.Message):
     """Date the deactivation took effect."""
     days_overdue: _builtins.int
     """Days past the grace period."""
+    told_via: _builtins.str
+    """How the unit was told: "match" (a live hit) or "feed" (an activation)."""
+    told_at: _builtins.str
+    """Timestamp the telling was recorded."""
     def __init__(
         self,
         *,
@@ -313,10 +324,12 @@ class MissingAcknowledgement(_message.Message):
         case_number: _builtins.str = ...,
         effective_on: _builtins.str = ...,
         days_overdue: _builtins.int = ...,
+        told_via: _builtins.str = ...,
+        told_at: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_number", b"case_number", "days_overdue", b"days_overdue", "effective_on", b"effective_on", "record_id", b"record_id", "sequence", b"sequence", "unit", b"unit"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["case_number", b"case_number", "days_overdue", b"days_overdue", "effective_on", b"effective_on", "record_id", b"record_id", "sequence", b"sequence", "told_at", b"told_at", "told_via", b"told_via", "unit", b"unit"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

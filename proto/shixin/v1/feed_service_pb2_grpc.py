@@ -64,11 +64,16 @@ class FeedServiceServicer:
         """Streams changes after a sequence number, in order. A subscriber that
         comes back with the last sequence it saw gets everything after it: no
         loss, no duplicate. With follow set the stream stays open and delivers
-        new changes as they happen. Expiries are reported from the day after
-        expires_on without any background job. Public callers see public
-        records only.
+        new changes as they happen; each subscriber is served on its own, so a
+        slow one holds back only itself. Publication and expiry are reported
+        from their day on without any background job. A unit that receives an
+        activation while the record is still live was told of it (see
+        unit_was_told). Callers that may not see non-public records do not get
+        their changes, except a unit's deactivations of records it was told of.
 
-        Errors: INVALID_ARGUMENT (negative sequence), UNAUTHENTICATED.
+        Errors: INVALID_ARGUMENT (negative sequence), UNAUTHENTICATED (public
+        callers: the feed would list the whole register, so it needs
+        credentials).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -76,23 +81,29 @@ class FeedServiceServicer:
 
     def AcknowledgeChange(self, request, context):
         """A unit acknowledges that it lifted its measures for a deactivated record,
-        or declares that it keeps one, with the legal basis and an end date.
+        or declares that it keeps some, each with the legal basis and an end date
+        (确需继续保留的, 必须严格按照法律法规的有关规定实施, 并明确继续保留的期限).
+        Repeating an identical acknowledgement returns the first one.
 
         Errors: INVALID_ARGUMENT (missing legal basis or end date for a retained
-        measure, end date in the past), NOT_FOUND (no such change),
-        FAILED_PRECONDITION (the change is an activation), UNAUTHENTICATED,
-        PERMISSION_DENIED (not a unit).
+        measure, end date in the past, a measure that is not the unit's),
+        NOT_FOUND (no such change visible to the unit), FAILED_PRECONDITION (the
+        change is an activation), ALREADY_EXISTS (acknowledged before with other
+        content), UNAUTHENTICATED, PERMISSION_DENIED (not a unit).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListUnacknowledged(self, request, context):
-        """Lists deactivations that units were told of and have not acknowledged
-        within the grace period.
+        """Lists deactivations that units were told of (by a live hit or an
+        activation in the feed, before the deactivation) and have not
+        acknowledged within the grace period, counted from the later of the
+        deactivation's date and the day it was recorded.
 
-        Errors: UNAUTHENTICATED, PERMISSION_DENIED (units see only their own;
-        admins and courts see all).
+        Errors: INVALID_ARGUMENT (negative grace days, bad date), UNAUTHENTICATED,
+        PERMISSION_DENIED (public callers; a unit asking for another unit: units
+        see only their own, courts their own records', admins all).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

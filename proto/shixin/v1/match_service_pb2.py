@@ -25,19 +25,21 @@ _sym_db = _symbol_database.Default()
 from shixin.v1 import types_pb2 as shixin_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dshixin/v1/match_service.proto\x12\tshixin.v1\x1a\x15shixin/v1/types.proto\"\x98\x01\n\x07Subject\x12$\n\x04kind\x18\x01 \x01(\x0e\x32\x16.shixin.v1.SubjectKind\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x11\n\tid_number\x18\x03 \x01(\t\x12\"\n\x07id_type\x18\x04 \x01(\x0e\x32\x11.shixin.v1.IdType\x12\x12\n\nbirth_date\x18\x05 \x01(\t\x12\x0e\n\x06gender\x18\x06 \x01(\t\"~\n\x0cMatchRequest\x12#\n\x07subject\x18\x01 \x01(\x0b\x32\x12.shixin.v1.Subject\x12\x0f\n\x07purpose\x18\x02 \x01(\t\x12\x0c\n\x04unit\x18\x03 \x01(\t\x12\x10\n\x08max_hits\x18\x04 \x01(\x05\x12\x18\n\x10include_inactive\x18\x05 \x01(\x08\"r\n\x07IdCheck\x12\x0f\n\x07present\x18\x01 \x01(\x08\x12\"\n\x07id_type\x18\x02 \x01(\x0e\x32\x11.shixin.v1.IdType\x12\r\n\x05valid\x18\x03 \x01(\x08\x12\x0f\n\x07problem\x18\x04 \x01(\t\x12\x12\n\nnormalized\x18\x05 \x01(\t\"\x8a\x01\n\x12MeasureApplication\x12\x14\n\x0cmeasure_code\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x0f\n\x07\x61pplies\x18\x03 \x01(\x08\x12)\n\x07\x61\x63tions\x18\x04 \x03(\x0e\x32\x18.shixin.v1.MeasureAction\x12\x13\n\x0b\x65xplanation\x18\x05 \x01(\t\"\xbd\x03\n\x03Hit\x12\x11\n\trecord_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65\x62tor_name\x18\x03 \x01(\t\x12+\n\x0b\x64\x65\x62tor_kind\x18\x04 \x01(\x0e\x32\x16.shixin.v1.SubjectKind\x12\x11\n\tid_number\x18\x05 \x01(\t\x12\"\n\x04role\x18\x06 \x01(\x0e\x32\x14.shixin.v1.PartyRole\x12\x14\n\x0cmatched_name\x18\x07 \x01(\t\x12\x19\n\x11matched_id_number\x18\x08 \x01(\t\x12$\n\x05level\x18\t \x01(\x0e\x32\x15.shixin.v1.MatchLevel\x12\r\n\x05score\x18\n \x01(\x01\x12\x0f\n\x07reasons\x18\x0b \x03(\t\x12\x0e\n\x06\x61\x63tive\x18\x0c \x01(\x08\x12%\n\x05state\x18\r \x01(\x0e\x32\x16.shixin.v1.RecordState\x12\r\n\x05\x63ourt\x18\x0e \x01(\t\x12\x14\n\x0cpublished_on\x18\x0f \x01(\t\x12\x12\n\nexpires_on\x18\x10 \x01(\t\x12.\n\x07measure\x18\x11 \x01(\x0b\x32\x1d.shixin.v1.MeasureApplication\"\x93\x01\n\rMatchResponse\x12&\n\x06status\x18\x01 \x01(\x0e\x32\x16.shixin.v1.MatchStatus\x12\x1c\n\x04hits\x18\x02 \x03(\x0b\x32\x0e.shixin.v1.Hit\x12$\n\x08id_check\x18\x03 \x01(\x0b\x32\x12.shixin.v1.IdCheck\x12\x16\n\x0e\x61udit_sequence\x18\x04 \x01(\x03\"R\n\x08\x42\x61tchRow\x12\x0b\n\x03ref\x18\x01 \x01(\t\x12#\n\x07subject\x18\x02 \x01(\x0b\x32\x12.shixin.v1.Subject\x12\x14\n\x0c\x63lient_error\x18\x03 \x01(\t\"g\n\x11\x42\x61tchMatchRequest\x12!\n\x04rows\x18\x01 \x03(\x0b\x32\x13.shixin.v1.BatchRow\x12\x0f\n\x07purpose\x18\x02 \x01(\t\x12\x0c\n\x04unit\x18\x03 \x01(\t\x12\x10\n\x08max_hits\x18\x04 \x01(\x05\"\x95\x01\n\x0b\x42\x61tchResult\x12\x0b\n\x03ref\x18\x01 \x01(\t\x12&\n\x06status\x18\x02 \x01(\x0e\x32\x16.shixin.v1.MatchStatus\x12\x1c\n\x04hits\x18\x03 \x03(\x0b\x32\x0e.shixin.v1.Hit\x12\r\n\x05\x65rror\x18\x04 \x01(\t\x12$\n\x08id_check\x18\x05 \x01(\x0b\x32\x12.shixin.v1.IdCheck\"=\n\x12\x42\x61tchMatchResponse\x12\'\n\x07results\x18\x01 \x03(\x0b\x32\x16.shixin.v1.BatchResult*\x8b\x01\n\x0bMatchStatus\x12\x1c\n\x18MATCH_STATUS_UNSPECIFIED\x10\x00\x12\x14\n\x10MATCH_STATUS_HIT\x10\x01\x12\x19\n\x15MATCH_STATUS_POSSIBLE\x10\x02\x12\x15\n\x11MATCH_STATUS_NONE\x10\x03\x12\x16\n\x12MATCH_STATUS_ERROR\x10\x04*`\n\nMatchLevel\x12\x1b\n\x17MATCH_LEVEL_UNSPECIFIED\x10\x00\x12\x1a\n\x16MATCH_LEVEL_DEFINITIVE\x10\x01\x12\x19\n\x15MATCH_LEVEL_CANDIDATE\x10\x02*\x82\x02\n\rMeasureAction\x12\x1e\n\x1aMEASURE_ACTION_UNSPECIFIED\x10\x00\x12\x1b\n\x17MEASURE_ACTION_PROHIBIT\x10\x01\x12 \n\x1cMEASURE_ACTION_STRICT_REVIEW\x10\x02\x12\'\n#MEASURE_ACTION_PRUDENTIAL_REFERENCE\x10\x03\x12%\n!MEASURE_ACTION_ASSIST_ENFORCEMENT\x10\x04\x12\'\n#MEASURE_ACTION_ENHANCED_SUPERVISION\x10\x05\x12\x19\n\x15MEASURE_ACTION_NOTIFY\x10\x06\x32\x99\x01\n\x0cMatchService\x12:\n\x05Match\x12\x17.shixin.v1.MatchRequest\x1a\x18.shixin.v1.MatchResponse\x12M\n\nBatchMatch\x12\x1c.shixin.v1.BatchMatchRequest\x1a\x1d.shixin.v1.BatchMatchResponse(\x01\x30\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dshixin/v1/match_service.proto\x12\tshixin.v1\x1a\x15shixin/v1/types.proto\"\x98\x01\n\x07Subject\x12$\n\x04kind\x18\x01 \x01(\x0e\x32\x16.shixin.v1.SubjectKind\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x11\n\tid_number\x18\x03 \x01(\t\x12\"\n\x07id_type\x18\x04 \x01(\x0e\x32\x11.shixin.v1.IdType\x12\x12\n\nbirth_date\x18\x05 \x01(\t\x12\x0e\n\x06gender\x18\x06 \x01(\t\"~\n\x0cMatchRequest\x12#\n\x07subject\x18\x01 \x01(\x0b\x32\x12.shixin.v1.Subject\x12\x0f\n\x07purpose\x18\x02 \x01(\t\x12\x0c\n\x04unit\x18\x03 \x01(\t\x12\x10\n\x08max_hits\x18\x04 \x01(\x05\x12\x18\n\x10include_inactive\x18\x05 \x01(\x08\"r\n\x07IdCheck\x12\x0f\n\x07present\x18\x01 \x01(\x08\x12\"\n\x07id_type\x18\x02 \x01(\x0e\x32\x11.shixin.v1.IdType\x12\r\n\x05valid\x18\x03 \x01(\x08\x12\x0f\n\x07problem\x18\x04 \x01(\t\x12\x12\n\nnormalized\x18\x05 \x01(\t\"\x98\x02\n\x12MeasureApplication\x12\x14\n\x0cmeasure_code\x18\x01 \x01(\t\x12\r\n\x05title\x18\x02 \x01(\t\x12\x0f\n\x07\x61pplies\x18\x03 \x01(\x08\x12)\n\x07\x61\x63tions\x18\x04 \x03(\x0e\x32\x18.shixin.v1.MeasureAction\x12\x13\n\x0b\x65xplanation\x18\x05 \x01(\t\x12\"\n\x04role\x18\x06 \x01(\x0e\x32\x14.shixin.v1.PartyRole\x12\x0e\n\x06\x63lause\x18\x07 \x01(\t\x12&\n\x05reach\x18\x08 \x01(\x0e\x32\x17.shixin.v1.MeasureReach\x12\x30\n\x0eofficer_effect\x18\t \x01(\x0b\x32\x18.shixin.v1.OfficerEffect\"|\n\rOfficerEffect\x12+\n\rofficer_roles\x18\x01 \x03(\x0e\x32\x14.shixin.v1.PartyRole\x12)\n\x07\x61\x63tions\x18\x02 \x03(\x0e\x32\x18.shixin.v1.MeasureAction\x12\x13\n\x0b\x65xplanation\x18\x03 \x01(\t\"\xbd\x03\n\x03Hit\x12\x11\n\trecord_id\x18\x01 \x01(\t\x12\x13\n\x0b\x63\x61se_number\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65\x62tor_name\x18\x03 \x01(\t\x12+\n\x0b\x64\x65\x62tor_kind\x18\x04 \x01(\x0e\x32\x16.shixin.v1.SubjectKind\x12\x11\n\tid_number\x18\x05 \x01(\t\x12\"\n\x04role\x18\x06 \x01(\x0e\x32\x14.shixin.v1.PartyRole\x12\x14\n\x0cmatched_name\x18\x07 \x01(\t\x12\x19\n\x11matched_id_number\x18\x08 \x01(\t\x12$\n\x05level\x18\t \x01(\x0e\x32\x15.shixin.v1.MatchLevel\x12\r\n\x05score\x18\n \x01(\x01\x12\x0f\n\x07reasons\x18\x0b \x03(\t\x12\x0e\n\x06\x61\x63tive\x18\x0c \x01(\x08\x12%\n\x05state\x18\r \x01(\x0e\x32\x16.shixin.v1.RecordState\x12\r\n\x05\x63ourt\x18\x0e \x01(\t\x12\x14\n\x0cpublished_on\x18\x0f \x01(\t\x12\x12\n\nexpires_on\x18\x10 \x01(\t\x12.\n\x07measure\x18\x11 \x01(\x0b\x32\x1d.shixin.v1.MeasureApplication\"\xaa\x01\n\rMatchResponse\x12&\n\x06status\x18\x01 \x01(\x0e\x32\x16.shixin.v1.MatchStatus\x12\x1c\n\x04hits\x18\x02 \x03(\x0b\x32\x0e.shixin.v1.Hit\x12$\n\x08id_check\x18\x03 \x01(\x0b\x32\x12.shixin.v1.IdCheck\x12\x16\n\x0e\x61udit_sequence\x18\x04 \x01(\x03\x12\x15\n\rofficer_check\x18\x05 \x01(\t\"R\n\x08\x42\x61tchRow\x12\x0b\n\x03ref\x18\x01 \x01(\t\x12#\n\x07subject\x18\x02 \x01(\x0b\x32\x12.shixin.v1.Subject\x12\x14\n\x0c\x63lient_error\x18\x03 \x01(\t\"g\n\x11\x42\x61tchMatchRequest\x12!\n\x04rows\x18\x01 \x03(\x0b\x32\x13.shixin.v1.BatchRow\x12\x0f\n\x07purpose\x18\x02 \x01(\t\x12\x0c\n\x04unit\x18\x03 \x01(\t\x12\x10\n\x08max_hits\x18\x04 \x01(\x05\"\xac\x01\n\x0b\x42\x61tchResult\x12\x0b\n\x03ref\x18\x01 \x01(\t\x12&\n\x06status\x18\x02 \x01(\x0e\x32\x16.shixin.v1.MatchStatus\x12\x1c\n\x04hits\x18\x03 \x03(\x0b\x32\x0e.shixin.v1.Hit\x12\r\n\x05\x65rror\x18\x04 \x01(\t\x12$\n\x08id_check\x18\x05 \x01(\x0b\x32\x12.shixin.v1.IdCheck\x12\x15\n\rofficer_check\x18\x06 \x01(\t\"=\n\x12\x42\x61tchMatchResponse\x12\'\n\x07results\x18\x01 \x03(\x0b\x32\x16.shixin.v1.BatchResult*\x8b\x01\n\x0bMatchStatus\x12\x1c\n\x18MATCH_STATUS_UNSPECIFIED\x10\x00\x12\x14\n\x10MATCH_STATUS_HIT\x10\x01\x12\x19\n\x15MATCH_STATUS_POSSIBLE\x10\x02\x12\x15\n\x11MATCH_STATUS_NONE\x10\x03\x12\x16\n\x12MATCH_STATUS_ERROR\x10\x04*`\n\nMatchLevel\x12\x1b\n\x17MATCH_LEVEL_UNSPECIFIED\x10\x00\x12\x1a\n\x16MATCH_LEVEL_DEFINITIVE\x10\x01\x12\x19\n\x15MATCH_LEVEL_CANDIDATE\x10\x02*\x82\x02\n\rMeasureAction\x12\x1e\n\x1aMEASURE_ACTION_UNSPECIFIED\x10\x00\x12\x1b\n\x17MEASURE_ACTION_PROHIBIT\x10\x01\x12 \n\x1cMEASURE_ACTION_STRICT_REVIEW\x10\x02\x12\'\n#MEASURE_ACTION_PRUDENTIAL_REFERENCE\x10\x03\x12%\n!MEASURE_ACTION_ASSIST_ENFORCEMENT\x10\x04\x12\'\n#MEASURE_ACTION_ENHANCED_SUPERVISION\x10\x05\x12\x19\n\x15MEASURE_ACTION_NOTIFY\x10\x06*\xff\x01\n\x0cMeasureReach\x12\x1d\n\x19MEASURE_REACH_UNSPECIFIED\x10\x00\x12\x18\n\x14MEASURE_REACH_DEBTOR\x10\x01\x12#\n\x1fMEASURE_REACH_OFFICER_OF_DEBTOR\x10\x02\x12 \n\x1cMEASURE_REACH_ROLE_NOT_NAMED\x10\x03\x12&\n\"MEASURE_REACH_DEBTOR_KIND_EXCLUDED\x10\x04\x12$\n MEASURE_REACH_OFFICER_NOT_LISTED\x10\x05\x12!\n\x1dMEASURE_REACH_RECORD_INACTIVE\x10\x06\x32\x99\x01\n\x0cMatchService\x12:\n\x05Match\x12\x17.shixin.v1.MatchRequest\x1a\x18.shixin.v1.MatchResponse\x12M\n\nBatchMatch\x12\x1c.shixin.v1.BatchMatchRequest\x1a\x1d.shixin.v1.BatchMatchResponse(\x01\x30\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'shixin.v1.match_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_MATCHSTATUS']._serialized_start=1610
-  _globals['_MATCHSTATUS']._serialized_end=1749
-  _globals['_MATCHLEVEL']._serialized_start=1751
-  _globals['_MATCHLEVEL']._serialized_end=1847
-  _globals['_MEASUREACTION']._serialized_start=1850
-  _globals['_MEASUREACTION']._serialized_end=2108
+  _globals['_MATCHSTATUS']._serialized_start=1924
+  _globals['_MATCHSTATUS']._serialized_end=2063
+  _globals['_MATCHLEVEL']._serialized_start=2065
+  _globals['_MATCHLEVEL']._serialized_end=2161
+  _globals['_MEASUREACTION']._serialized_start=2164
+  _globals['_MEASUREACTION']._serialized_end=2422
+  _globals['_MEASUREREACH']._serialized_start=2425
+  _globals['_MEASUREREACH']._serialized_end=2680
   _globals['_SUBJECT']._serialized_start=68
   _globals['_SUBJECT']._serialized_end=220
   _globals['_MATCHREQUEST']._serialized_start=222
@@ -45,19 +47,21 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_IDCHECK']._serialized_start=350
   _globals['_IDCHECK']._serialized_end=464
   _globals['_MEASUREAPPLICATION']._serialized_start=467
-  _globals['_MEASUREAPPLICATION']._serialized_end=605
-  _globals['_HIT']._serialized_start=608
-  _globals['_HIT']._serialized_end=1053
-  _globals['_MATCHRESPONSE']._serialized_start=1056
-  _globals['_MATCHRESPONSE']._serialized_end=1203
-  _globals['_BATCHROW']._serialized_start=1205
-  _globals['_BATCHROW']._serialized_end=1287
-  _globals['_BATCHMATCHREQUEST']._serialized_start=1289
-  _globals['_BATCHMATCHREQUEST']._serialized_end=1392
-  _globals['_BATCHRESULT']._serialized_start=1395
-  _globals['_BATCHRESULT']._serialized_end=1544
-  _globals['_BATCHMATCHRESPONSE']._serialized_start=1546
-  _globals['_BATCHMATCHRESPONSE']._serialized_end=1607
-  _globals['_MATCHSERVICE']._serialized_start=2111
-  _globals['_MATCHSERVICE']._serialized_end=2264
+  _globals['_MEASUREAPPLICATION']._serialized_end=747
+  _globals['_OFFICEREFFECT']._serialized_start=749
+  _globals['_OFFICEREFFECT']._serialized_end=873
+  _globals['_HIT']._serialized_start=876
+  _globals['_HIT']._serialized_end=1321
+  _globals['_MATCHRESPONSE']._serialized_start=1324
+  _globals['_MATCHRESPONSE']._serialized_end=1494
+  _globals['_BATCHROW']._serialized_start=1496
+  _globals['_BATCHROW']._serialized_end=1578
+  _globals['_BATCHMATCHREQUEST']._serialized_start=1580
+  _globals['_BATCHMATCHREQUEST']._serialized_end=1683
+  _globals['_BATCHRESULT']._serialized_start=1686
+  _globals['_BATCHRESULT']._serialized_end=1858
+  _globals['_BATCHMATCHRESPONSE']._serialized_start=1860
+  _globals['_BATCHMATCHRESPONSE']._serialized_end=1921
+  _globals['_MATCHSERVICE']._serialized_start=2683
+  _globals['_MATCHSERVICE']._serialized_end=2836
 # @@protoc_insertion_point(module_scope)

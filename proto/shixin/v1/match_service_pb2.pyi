@@ -120,6 +120,64 @@ MEASURE_ACTION_NOTIFY: MeasureAction.ValueType  # 6
 """Notify (通报)."""
 Global___MeasureAction: _TypeAlias = MeasureAction  # noqa: Y015
 
+class _MeasureReach:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _MeasureReachEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_MeasureReach.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    MEASURE_REACH_UNSPECIFIED: _MeasureReach.ValueType  # 0
+    """Not set."""
+    MEASURE_REACH_DEBTOR: _MeasureReach.ValueType  # 1
+    """Applies: the subject is the listed debtor."""
+    MEASURE_REACH_OFFICER_OF_DEBTOR: _MeasureReach.ValueType  # 2
+    """Applies: the subject holds, in a listed organisation, a role the clause
+    names (限制失信被执行人的法定代表人……).
+    """
+    MEASURE_REACH_ROLE_NOT_NAMED: _MeasureReach.ValueType  # 3
+    """Does not apply: the clause does not name the subject's role."""
+    MEASURE_REACH_DEBTOR_KIND_EXCLUDED: _MeasureReach.ValueType  # 4
+    """Does not apply: the clause does not reach this kind of listed debtor
+    (e.g. 失信被执行人为个人的 and the debtor is an organisation).
+    """
+    MEASURE_REACH_OFFICER_NOT_LISTED: _MeasureReach.ValueType  # 5
+    """Does not apply: the clause reaches an organisation through officers who
+    are themselves listed; this subject is an officer of a listed
+    organisation but not listed itself.
+    """
+    MEASURE_REACH_RECORD_INACTIVE: _MeasureReach.ValueType  # 6
+    """Does not apply: the record is not a live hit today (shielded, revoked,
+    expired …); a unit that applied the measure lifts it.
+    """
+
+class MeasureReach(_MeasureReach, metaclass=_MeasureReachEnumTypeWrapper):
+    """Why a measure does or does not reach a hit."""
+
+MEASURE_REACH_UNSPECIFIED: MeasureReach.ValueType  # 0
+"""Not set."""
+MEASURE_REACH_DEBTOR: MeasureReach.ValueType  # 1
+"""Applies: the subject is the listed debtor."""
+MEASURE_REACH_OFFICER_OF_DEBTOR: MeasureReach.ValueType  # 2
+"""Applies: the subject holds, in a listed organisation, a role the clause
+names (限制失信被执行人的法定代表人……).
+"""
+MEASURE_REACH_ROLE_NOT_NAMED: MeasureReach.ValueType  # 3
+"""Does not apply: the clause does not name the subject's role."""
+MEASURE_REACH_DEBTOR_KIND_EXCLUDED: MeasureReach.ValueType  # 4
+"""Does not apply: the clause does not reach this kind of listed debtor
+(e.g. 失信被执行人为个人的 and the debtor is an organisation).
+"""
+MEASURE_REACH_OFFICER_NOT_LISTED: MeasureReach.ValueType  # 5
+"""Does not apply: the clause reaches an organisation through officers who
+are themselves listed; this subject is an officer of a listed
+organisation but not listed itself.
+"""
+MEASURE_REACH_RECORD_INACTIVE: MeasureReach.ValueType  # 6
+"""Does not apply: the record is not a live hit today (shielded, revoked,
+expired …); a unit that applied the measure lifts it.
+"""
+Global___MeasureReach: _TypeAlias = MeasureReach  # noqa: Y015
+
 @_typing.final
 class Subject(_message.Message):
     """The person or organisation asked about."""
@@ -179,7 +237,9 @@ class MatchRequest(_message.Message):
     INCLUDE_INACTIVE_FIELD_NUMBER: _builtins.int
     purpose: _builtins.str
     """Measure code the asking unit applies (e.g. "credit.grant"); required for
-    units, ignored for public callers. Hits say whether this measure reaches them.
+    units and one of their measures, optional for courts, ignored for public
+    callers. Each hit then says whether this measure reaches it, through which
+    role, and what the unit must do (Hit.measure).
     """
     unit: _builtins.str
     """Asking unit code when the transport does not authenticate one (development
@@ -259,6 +319,10 @@ class MeasureApplication(_message.Message):
     APPLIES_FIELD_NUMBER: _builtins.int
     ACTIONS_FIELD_NUMBER: _builtins.int
     EXPLANATION_FIELD_NUMBER: _builtins.int
+    ROLE_FIELD_NUMBER: _builtins.int
+    CLAUSE_FIELD_NUMBER: _builtins.int
+    REACH_FIELD_NUMBER: _builtins.int
+    OFFICER_EFFECT_FIELD_NUMBER: _builtins.int
     measure_code: _builtins.str
     """Measure code (see MeasureService)."""
     title: _builtins.str
@@ -267,9 +331,24 @@ class MeasureApplication(_message.Message):
     """Whether the measure reaches this hit (its role and debtor kind)."""
     explanation: _builtins.str
     """Why it applies or not, in words."""
+    role: _types_pb2.PartyRole.ValueType
+    """The role through which the hit ties the subject to the listed debtor
+    (the hit's role): DEBTOR, or the officer role the measure reaches.
+    """
+    clause: _builtins.str
+    """Clause of the plan (e.g. "二、（五）3.")."""
+    reach: Global___MeasureReach.ValueType
+    """Why it applies or not, for machines."""
     @_builtins.property
     def actions(self) -> _containers.RepeatedScalarFieldContainer[Global___MeasureAction.ValueType]:
         """What the asking unit must do when it applies."""
+
+    @_builtins.property
+    def officer_effect(self) -> Global___OfficerEffect:
+        """Set on a DEBTOR hit when the measure also reaches an organisation whose
+        officer is this debtor (e.g. credit.grant: an applicant whose legal
+        representative is listed); empty otherwise.
+        """
 
     def __init__(
         self,
@@ -279,14 +358,55 @@ class MeasureApplication(_message.Message):
         applies: _builtins.bool = ...,
         actions: _abc.Iterable[Global___MeasureAction.ValueType] | None = ...,
         explanation: _builtins.str = ...,
+        role: _types_pb2.PartyRole.ValueType = ...,
+        clause: _builtins.str = ...,
+        reach: Global___MeasureReach.ValueType = ...,
+        officer_effect: Global___OfficerEffect | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["officer_effect", b"officer_effect"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["actions", b"actions", "applies", b"applies", "explanation", b"explanation", "measure_code", b"measure_code", "title", b"title"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actions", b"actions", "applies", b"applies", "clause", b"clause", "explanation", b"explanation", "measure_code", b"measure_code", "officer_effect", b"officer_effect", "reach", b"reach", "role", b"role", "title", b"title"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___MeasureApplication: _TypeAlias = MeasureApplication  # noqa: Y015
+
+@_typing.final
+class OfficerEffect(_message.Message):
+    """What a measure does to an organisation one of whose officers is the listed
+    debtor of the hit. The list does not say which organisations a listed
+    person serves: the asking unit knows (its applicant) and applies this there.
+    """
+
+    DESCRIPTOR: _descriptor.Descriptor
+
+    OFFICER_ROLES_FIELD_NUMBER: _builtins.int
+    ACTIONS_FIELD_NUMBER: _builtins.int
+    EXPLANATION_FIELD_NUMBER: _builtins.int
+    explanation: _builtins.str
+    """The same in words."""
+    @_builtins.property
+    def officer_roles(self) -> _containers.RepeatedScalarFieldContainer[_types_pb2.PartyRole.ValueType]:
+        """The officer roles through which the measure reaches the organisation."""
+
+    @_builtins.property
+    def actions(self) -> _containers.RepeatedScalarFieldContainer[Global___MeasureAction.ValueType]:
+        """What the asking unit does about that organisation."""
+
+    def __init__(
+        self,
+        *,
+        officer_roles: _abc.Iterable[_types_pb2.PartyRole.ValueType] | None = ...,
+        actions: _abc.Iterable[Global___MeasureAction.ValueType] | None = ...,
+        explanation: _builtins.str = ...,
+    ) -> None: ...
+    _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
+    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actions", b"actions", "explanation", b"explanation", "officer_roles", b"officer_roles"]  # noqa: Y015
+    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
+    def WhichOneof(self, oneof_group: _Never) -> None: ...
+
+Global___OfficerEffect: _TypeAlias = OfficerEffect  # noqa: Y015
 
 @_typing.final
 class Hit(_message.Message):
@@ -388,10 +508,16 @@ class MatchResponse(_message.Message):
     HITS_FIELD_NUMBER: _builtins.int
     ID_CHECK_FIELD_NUMBER: _builtins.int
     AUDIT_SEQUENCE_FIELD_NUMBER: _builtins.int
+    OFFICER_CHECK_FIELD_NUMBER: _builtins.int
     status: Global___MatchStatus.ValueType
     """HIT, POSSIBLE or NONE."""
     audit_sequence: _builtins.int
     """Audit sequence of this answer, to cite it later."""
+    officer_check: _builtins.str
+    """Set when the purpose measure reaches organisations through their listed
+    officers and the subject may be an organisation: the organisation's
+    officers must be queried too (the list cannot link them to it).
+    """
     @_builtins.property
     def hits(self) -> _containers.RepeatedCompositeFieldContainer[Global___Hit]:
         """Hits, best first: definitive before candidates, then by score."""
@@ -407,10 +533,11 @@ class MatchResponse(_message.Message):
         hits: _abc.Iterable[Global___Hit] | None = ...,
         id_check: Global___IdCheck | None = ...,
         audit_sequence: _builtins.int = ...,
+        officer_check: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["id_check", b"id_check"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["audit_sequence", b"audit_sequence", "hits", b"hits", "id_check", b"id_check", "status", b"status"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["audit_sequence", b"audit_sequence", "hits", b"hits", "id_check", b"id_check", "officer_check", b"officer_check", "status", b"status"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -495,12 +622,15 @@ class BatchResult(_message.Message):
     HITS_FIELD_NUMBER: _builtins.int
     ERROR_FIELD_NUMBER: _builtins.int
     ID_CHECK_FIELD_NUMBER: _builtins.int
+    OFFICER_CHECK_FIELD_NUMBER: _builtins.int
     ref: _builtins.str
     """The row's ref."""
     status: Global___MatchStatus.ValueType
     """HIT, POSSIBLE, NONE or ERROR."""
     error: _builtins.str
     """Why the row could not be matched (status ERROR)."""
+    officer_check: _builtins.str
+    """As MatchResponse.officer_check, for this row."""
     @_builtins.property
     def hits(self) -> _containers.RepeatedCompositeFieldContainer[Global___Hit]:
         """Hits, best first."""
@@ -517,10 +647,11 @@ class BatchResult(_message.Message):
         hits: _abc.Iterable[Global___Hit] | None = ...,
         error: _builtins.str = ...,
         id_check: Global___IdCheck | None = ...,
+        officer_check: _builtins.str = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _typing.Literal["id_check", b"id_check"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["error", b"error", "hits", b"hits", "id_check", b"id_check", "ref", b"ref", "status", b"status"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["error", b"error", "hits", b"hits", "id_check", b"id_check", "officer_check", b"officer_check", "ref", b"ref", "status", b"status"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 

@@ -45,9 +45,12 @@ class MatchServiceStub:
       that is malformed (wrong length or characters for its kind); the
       details carry a google.rpc.BadRequest naming the field and the reason.
       An ID whose check character fails is NOT an error: its typo
-      candidates are searched and reported as candidates.
-    - PERMISSION_DENIED: the purpose is not one of the unit's measures, or a
-      public caller did not give a name AND a full ID number.
+      candidates are searched and reported as candidates. Also a purpose that
+      is no measure code of the catalogue (BadRequest field "purpose",
+      reason UNKNOWN_MEASURE).
+    - PERMISSION_DENIED: a unit gave no purpose, or one that is not among its
+      measures (the message lists its measures and the units that apply the
+      purpose); or a public caller did not give a name AND a full ID number.
     - UNAUTHENTICATED: no or unknown credentials (public queries excepted).
     - RESOURCE_EXHAUSTED: a public caller exceeded its rate limit.
     - DEADLINE_EXCEEDED: the call's deadline passed.
@@ -58,8 +61,9 @@ class MatchServiceStub:
     A row that cannot be read yields a result with status ERROR and the rest
     go on; the stream fails only for whole-call problems.
 
-    Errors: PERMISSION_DENIED, UNAUTHENTICATED, DEADLINE_EXCEEDED as for Match;
-    public callers may not batch (PERMISSION_DENIED).
+    Errors: INVALID_ARGUMENT (unknown purpose), PERMISSION_DENIED,
+    UNAUTHENTICATED, DEADLINE_EXCEEDED as for Match; public callers may not
+    batch (PERMISSION_DENIED).
     """
 
 @_typing.type_check_only
@@ -79,9 +83,12 @@ class MatchServiceAsyncStub(MatchServiceStub):
       that is malformed (wrong length or characters for its kind); the
       details carry a google.rpc.BadRequest naming the field and the reason.
       An ID whose check character fails is NOT an error: its typo
-      candidates are searched and reported as candidates.
-    - PERMISSION_DENIED: the purpose is not one of the unit's measures, or a
-      public caller did not give a name AND a full ID number.
+      candidates are searched and reported as candidates. Also a purpose that
+      is no measure code of the catalogue (BadRequest field "purpose",
+      reason UNKNOWN_MEASURE).
+    - PERMISSION_DENIED: a unit gave no purpose, or one that is not among its
+      measures (the message lists its measures and the units that apply the
+      purpose); or a public caller did not give a name AND a full ID number.
     - UNAUTHENTICATED: no or unknown credentials (public queries excepted).
     - RESOURCE_EXHAUSTED: a public caller exceeded its rate limit.
     - DEADLINE_EXCEEDED: the call's deadline passed.
@@ -92,8 +99,9 @@ class MatchServiceAsyncStub(MatchServiceStub):
     A row that cannot be read yields a result with status ERROR and the rest
     go on; the stream fails only for whole-call problems.
 
-    Errors: PERMISSION_DENIED, UNAUTHENTICATED, DEADLINE_EXCEEDED as for Match;
-    public callers may not batch (PERMISSION_DENIED).
+    Errors: INVALID_ARGUMENT (unknown purpose), PERMISSION_DENIED,
+    UNAUTHENTICATED, DEADLINE_EXCEEDED as for Match; public callers may not
+    batch (PERMISSION_DENIED).
     """
 
 class MatchServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -116,9 +124,12 @@ class MatchServiceServicer(metaclass=_abc_1.ABCMeta):
           that is malformed (wrong length or characters for its kind); the
           details carry a google.rpc.BadRequest naming the field and the reason.
           An ID whose check character fails is NOT an error: its typo
-          candidates are searched and reported as candidates.
-        - PERMISSION_DENIED: the purpose is not one of the unit's measures, or a
-          public caller did not give a name AND a full ID number.
+          candidates are searched and reported as candidates. Also a purpose that
+          is no measure code of the catalogue (BadRequest field "purpose",
+          reason UNKNOWN_MEASURE).
+        - PERMISSION_DENIED: a unit gave no purpose, or one that is not among its
+          measures (the message lists its measures and the units that apply the
+          purpose); or a public caller did not give a name AND a full ID number.
         - UNAUTHENTICATED: no or unknown credentials (public queries excepted).
         - RESOURCE_EXHAUSTED: a public caller exceeded its rate limit.
         - DEADLINE_EXCEEDED: the call's deadline passed.
@@ -135,8 +146,9 @@ class MatchServiceServicer(metaclass=_abc_1.ABCMeta):
         A row that cannot be read yields a result with status ERROR and the rest
         go on; the stream fails only for whole-call problems.
 
-        Errors: PERMISSION_DENIED, UNAUTHENTICATED, DEADLINE_EXCEEDED as for Match;
-        public callers may not batch (PERMISSION_DENIED).
+        Errors: INVALID_ARGUMENT (unknown purpose), PERMISSION_DENIED,
+        UNAUTHENTICATED, DEADLINE_EXCEEDED as for Match; public callers may not
+        batch (PERMISSION_DENIED).
         """
 
 def add_MatchServiceServicer_to_server(servicer: MatchServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

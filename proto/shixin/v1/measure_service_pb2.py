@@ -26,33 +26,37 @@ from shixin.v1 import match_service_pb2 as shixin_dot_v1_dot_match__service__pb2
 from shixin.v1 import types_pb2 as shixin_dot_v1_dot_types__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fshixin/v1/measure_service.proto\x12\tshixin.v1\x1a\x1dshixin/v1/match_service.proto\x1a\x15shixin/v1/types.proto\"\xba\x02\n\x07Measure\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12\x0e\n\x06\x63lause\x18\x03 \x01(\t\x12\x10\n\x08title_zh\x18\x04 \x01(\t\x12\x10\n\x08title_en\x18\x05 \x01(\t\x12\x13\n\x0b\x63\x61tegory_zh\x18\x06 \x01(\t\x12\x13\n\x0b\x63\x61tegory_en\x18\x07 \x01(\t\x12\x13\n\x0b\x64\x65partments\x18\x08 \x03(\t\x12(\n\napplies_to\x18\t \x03(\x0e\x32\x14.shixin.v1.PartyRole\x12,\n\x0c\x64\x65\x62tor_kinds\x18\n \x03(\x0e\x32\x16.shixin.v1.SubjectKind\x12)\n\x07\x61\x63tions\x18\x0b \x03(\x0e\x32\x18.shixin.v1.MeasureAction\x12\x0f\n\x07text_zh\x18\x0c \x01(\t\x12\x0c\n\x04note\x18\r \x01(\t\"d\n\x04Unit\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12\x0f\n\x07name_zh\x18\x03 \x01(\t\x12\x0f\n\x07name_en\x18\x04 \x01(\t\x12\x0c\n\x04kind\x18\x05 \x01(\t\x12\x10\n\x08measures\x18\x06 \x03(\t\"J\n\x13ListMeasuresRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0c\n\x04unit\x18\x03 \x01(\t\"i\n\x14ListMeasuresResponse\x12$\n\x08measures\x18\x01 \x03(\x0b\x32\x12.shixin.v1.Measure\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"!\n\x11GetMeasureRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"9\n\x12GetMeasureResponse\x12#\n\x07measure\x18\x01 \x01(\x0b\x32\x12.shixin.v1.Measure\"9\n\x10ListUnitsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"`\n\x11ListUnitsResponse\x12\x1e\n\x05units\x18\x01 \x03(\x0b\x32\x0f.shixin.v1.Unit\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"\x1e\n\x0eGetUnitRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"0\n\x0fGetUnitResponse\x12\x1d\n\x04unit\x18\x01 \x01(\x0b\x32\x0f.shixin.v1.Unit2\xb6\x02\n\x0eMeasureService\x12O\n\x0cListMeasures\x12\x1e.shixin.v1.ListMeasuresRequest\x1a\x1f.shixin.v1.ListMeasuresResponse\x12I\n\nGetMeasure\x12\x1c.shixin.v1.GetMeasureRequest\x1a\x1d.shixin.v1.GetMeasureResponse\x12\x46\n\tListUnits\x12\x1b.shixin.v1.ListUnitsRequest\x1a\x1c.shixin.v1.ListUnitsResponse\x12@\n\x07GetUnit\x12\x19.shixin.v1.GetUnitRequest\x1a\x1a.shixin.v1.GetUnitResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1fshixin/v1/measure_service.proto\x12\tshixin.v1\x1a\x1dshixin/v1/match_service.proto\x1a\x15shixin/v1/types.proto\"\xf8\x03\n\x07Measure\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12\x0e\n\x06\x63lause\x18\x03 \x01(\t\x12\x10\n\x08title_zh\x18\x04 \x01(\t\x12\x10\n\x08title_en\x18\x05 \x01(\t\x12\x13\n\x0b\x63\x61tegory_zh\x18\x06 \x01(\t\x12\x13\n\x0b\x63\x61tegory_en\x18\x07 \x01(\t\x12\x13\n\x0b\x64\x65partments\x18\x08 \x03(\t\x12(\n\napplies_to\x18\t \x03(\x0e\x32\x14.shixin.v1.PartyRole\x12,\n\x0c\x64\x65\x62tor_kinds\x18\n \x03(\x0e\x32\x16.shixin.v1.SubjectKind\x12)\n\x07\x61\x63tions\x18\x0b \x03(\x0e\x32\x18.shixin.v1.MeasureAction\x12\x0f\n\x07text_zh\x18\x0c \x01(\t\x12\x0c\n\x04note\x18\r \x01(\t\x12\x10\n\x08\x63\x61tegory\x18\x0e \x01(\t\x12-\n\trole_link\x18\x0f \x01(\x0e\x32\x1a.shixin.v1.MeasureRoleLink\x12\x31\n\x0fofficer_actions\x18\x10 \x03(\x0e\x32\x18.shixin.v1.MeasureAction\x12\x34\n\x10\x64\x65partment_scope\x18\x11 \x01(\x0e\x32\x1a.shixin.v1.DepartmentScope\x12\x12\n\napplied_by\x18\x12 \x03(\t\"\x8a\x01\n\x04Unit\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x0c\n\x04\x63ode\x18\x02 \x01(\t\x12\x0f\n\x07name_zh\x18\x03 \x01(\t\x12\x0f\n\x07name_en\x18\x04 \x01(\t\x12\x0c\n\x04kind\x18\x05 \x01(\t\x12\x10\n\x08measures\x18\x06 \x03(\t\x12\x0c\n\x04note\x18\x07 \x01(\t\x12\x16\n\x0eincludes_kinds\x18\x08 \x03(\t\"J\n\x13ListMeasuresRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\x12\x0c\n\x04unit\x18\x03 \x01(\t\"i\n\x14ListMeasuresResponse\x12$\n\x08measures\x18\x01 \x03(\x0b\x32\x12.shixin.v1.Measure\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"!\n\x11GetMeasureRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"9\n\x12GetMeasureResponse\x12#\n\x07measure\x18\x01 \x01(\x0b\x32\x12.shixin.v1.Measure\"9\n\x10ListUnitsRequest\x12\x11\n\tpage_size\x18\x01 \x01(\x05\x12\x12\n\npage_token\x18\x02 \x01(\t\"`\n\x11ListUnitsResponse\x12\x1e\n\x05units\x18\x01 \x03(\x0b\x32\x0f.shixin.v1.Unit\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\x12\x12\n\ntotal_size\x18\x03 \x01(\x05\"\x1e\n\x0eGetUnitRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\"0\n\x0fGetUnitResponse\x12\x1d\n\x04unit\x18\x01 \x01(\x0b\x32\x0f.shixin.v1.Unit*\x86\x01\n\x0fMeasureRoleLink\x12!\n\x1dMEASURE_ROLE_LINK_UNSPECIFIED\x10\x00\x12\'\n#MEASURE_ROLE_LINK_OFFICER_OF_DEBTOR\x10\x01\x12\'\n#MEASURE_ROLE_LINK_DEBTOR_IS_OFFICER\x10\x02*\xb0\x01\n\x0f\x44\x65partmentScope\x12 \n\x1c\x44\x45PARTMENT_SCOPE_UNSPECIFIED\x10\x00\x12\x1b\n\x17\x44\x45PARTMENT_SCOPE_LISTED\x10\x01\x12 \n\x1c\x44\x45PARTMENT_SCOPE_LISTED_OPEN\x10\x02\x12\x1d\n\x19\x44\x45PARTMENT_SCOPE_ANY_UNIT\x10\x03\x12\x1d\n\x19\x44\x45PARTMENT_SCOPE_EXTERNAL\x10\x04\x32\xb6\x02\n\x0eMeasureService\x12O\n\x0cListMeasures\x12\x1e.shixin.v1.ListMeasuresRequest\x1a\x1f.shixin.v1.ListMeasuresResponse\x12I\n\nGetMeasure\x12\x1c.shixin.v1.GetMeasureRequest\x1a\x1d.shixin.v1.GetMeasureResponse\x12\x46\n\tListUnits\x12\x1b.shixin.v1.ListUnitsRequest\x1a\x1c.shixin.v1.ListUnitsResponse\x12@\n\x07GetUnit\x12\x19.shixin.v1.GetUnitRequest\x1a\x1a.shixin.v1.GetUnitResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'shixin.v1.measure_service_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
+  _globals['_MEASUREROLELINK']._serialized_start=1265
+  _globals['_MEASUREROLELINK']._serialized_end=1399
+  _globals['_DEPARTMENTSCOPE']._serialized_start=1402
+  _globals['_DEPARTMENTSCOPE']._serialized_end=1578
   _globals['_MEASURE']._serialized_start=101
-  _globals['_MEASURE']._serialized_end=415
-  _globals['_UNIT']._serialized_start=417
-  _globals['_UNIT']._serialized_end=517
-  _globals['_LISTMEASURESREQUEST']._serialized_start=519
-  _globals['_LISTMEASURESREQUEST']._serialized_end=593
-  _globals['_LISTMEASURESRESPONSE']._serialized_start=595
-  _globals['_LISTMEASURESRESPONSE']._serialized_end=700
-  _globals['_GETMEASUREREQUEST']._serialized_start=702
-  _globals['_GETMEASUREREQUEST']._serialized_end=735
-  _globals['_GETMEASURERESPONSE']._serialized_start=737
-  _globals['_GETMEASURERESPONSE']._serialized_end=794
-  _globals['_LISTUNITSREQUEST']._serialized_start=796
-  _globals['_LISTUNITSREQUEST']._serialized_end=853
-  _globals['_LISTUNITSRESPONSE']._serialized_start=855
-  _globals['_LISTUNITSRESPONSE']._serialized_end=951
-  _globals['_GETUNITREQUEST']._serialized_start=953
-  _globals['_GETUNITREQUEST']._serialized_end=983
-  _globals['_GETUNITRESPONSE']._serialized_start=985
-  _globals['_GETUNITRESPONSE']._serialized_end=1033
-  _globals['_MEASURESERVICE']._serialized_start=1036
-  _globals['_MEASURESERVICE']._serialized_end=1346
+  _globals['_MEASURE']._serialized_end=605
+  _globals['_UNIT']._serialized_start=608
+  _globals['_UNIT']._serialized_end=746
+  _globals['_LISTMEASURESREQUEST']._serialized_start=748
+  _globals['_LISTMEASURESREQUEST']._serialized_end=822
+  _globals['_LISTMEASURESRESPONSE']._serialized_start=824
+  _globals['_LISTMEASURESRESPONSE']._serialized_end=929
+  _globals['_GETMEASUREREQUEST']._serialized_start=931
+  _globals['_GETMEASUREREQUEST']._serialized_end=964
+  _globals['_GETMEASURERESPONSE']._serialized_start=966
+  _globals['_GETMEASURERESPONSE']._serialized_end=1023
+  _globals['_LISTUNITSREQUEST']._serialized_start=1025
+  _globals['_LISTUNITSREQUEST']._serialized_end=1082
+  _globals['_LISTUNITSRESPONSE']._serialized_start=1084
+  _globals['_LISTUNITSRESPONSE']._serialized_end=1180
+  _globals['_GETUNITREQUEST']._serialized_start=1182
+  _globals['_GETUNITREQUEST']._serialized_end=1212
+  _globals['_GETUNITRESPONSE']._serialized_start=1214
+  _globals['_GETUNITRESPONSE']._serialized_end=1262
+  _globals['_MEASURESERVICE']._serialized_start=1581
+  _globals['_MEASURESERVICE']._serialized_end=1891
 # @@protoc_insertion_point(module_scope)

@@ -7,6 +7,7 @@ from collections import abc as _abc
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from shixin.v1 import match_service_pb2 as _match_service_pb2
 from shixin.v1 import types_pb2 as _types_pb2
 import builtins as _builtins
@@ -19,6 +20,74 @@ else:
     from typing_extensions import TypeAlias as _TypeAlias, Never as _Never
 
 DESCRIPTOR: _descriptor.FileDescriptor
+
+class _MeasureRoleLink:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _MeasureRoleLinkEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_MeasureRoleLink.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    MEASURE_ROLE_LINK_UNSPECIFIED: _MeasureRoleLink.ValueType  # 0
+    """The measure names the debtor only."""
+    MEASURE_ROLE_LINK_OFFICER_OF_DEBTOR: _MeasureRoleLink.ValueType  # 1
+    """The persons holding those roles in a listed organisation are restricted
+    themselves (限制失信被执行人及失信被执行人的法定代表人……): a hit through
+    such a role applies.
+    """
+    MEASURE_ROLE_LINK_DEBTOR_IS_OFFICER: _MeasureRoleLink.ValueType  # 2
+    """An organisation is reached when one of its officers in those roles is a
+    listed debtor (查询机构及其法定代表人……是否为失信被执行人): a hit through
+    such a role does not apply; a DEBTOR hit carries an officer effect.
+    """
+
+class MeasureRoleLink(_MeasureRoleLink, metaclass=_MeasureRoleLinkEnumTypeWrapper):
+    """Which way a measure reaches through the roles it names besides the debtor."""
+
+MEASURE_ROLE_LINK_UNSPECIFIED: MeasureRoleLink.ValueType  # 0
+"""The measure names the debtor only."""
+MEASURE_ROLE_LINK_OFFICER_OF_DEBTOR: MeasureRoleLink.ValueType  # 1
+"""The persons holding those roles in a listed organisation are restricted
+themselves (限制失信被执行人及失信被执行人的法定代表人……): a hit through
+such a role applies.
+"""
+MEASURE_ROLE_LINK_DEBTOR_IS_OFFICER: MeasureRoleLink.ValueType  # 2
+"""An organisation is reached when one of its officers in those roles is a
+listed debtor (查询机构及其法定代表人……是否为失信被执行人): a hit through
+such a role does not apply; a DEBTOR hit carries an officer effect.
+"""
+Global___MeasureRoleLink: _TypeAlias = MeasureRoleLink  # noqa: Y015
+
+class _DepartmentScope:
+    ValueType = _typing.NewType("ValueType", _builtins.int)
+    V: _TypeAlias = ValueType  # noqa: Y015
+
+class _DepartmentScopeEnumTypeWrapper(_enum_type_wrapper._EnumTypeWrapper[_DepartmentScope.ValueType], _builtins.type):
+    DESCRIPTOR: _descriptor.EnumDescriptor
+    DEPARTMENT_SCOPE_UNSPECIFIED: _DepartmentScope.ValueType  # 0
+    """Not set."""
+    DEPARTMENT_SCOPE_LISTED: _DepartmentScope.ValueType  # 1
+    """Exactly the named units."""
+    DEPARTMENT_SCOPE_LISTED_OPEN: _DepartmentScope.ValueType  # 2
+    """The plan's list ends with 等; only the named units are recorded."""
+    DEPARTMENT_SCOPE_ANY_UNIT: _DepartmentScope.ValueType  # 3
+    """Every registered unit may apply it (二、（十一）)."""
+    DEPARTMENT_SCOPE_EXTERNAL: _DepartmentScope.ValueType  # 4
+    """Applied outside the local units (see note); no unit may query for it."""
+
+class DepartmentScope(_DepartmentScope, metaclass=_DepartmentScopeEnumTypeWrapper):
+    """How a measure's departments are to be read."""
+
+DEPARTMENT_SCOPE_UNSPECIFIED: DepartmentScope.ValueType  # 0
+"""Not set."""
+DEPARTMENT_SCOPE_LISTED: DepartmentScope.ValueType  # 1
+"""Exactly the named units."""
+DEPARTMENT_SCOPE_LISTED_OPEN: DepartmentScope.ValueType  # 2
+"""The plan's list ends with 等; only the named units are recorded."""
+DEPARTMENT_SCOPE_ANY_UNIT: DepartmentScope.ValueType  # 3
+"""Every registered unit may apply it (二、（十一）)."""
+DEPARTMENT_SCOPE_EXTERNAL: DepartmentScope.ValueType  # 4
+"""Applied outside the local units (see note); no unit may query for it."""
+Global___DepartmentScope: _TypeAlias = DepartmentScope  # noqa: Y015
 
 @_typing.final
 class Measure(_message.Message):
@@ -39,6 +108,11 @@ class Measure(_message.Message):
     ACTIONS_FIELD_NUMBER: _builtins.int
     TEXT_ZH_FIELD_NUMBER: _builtins.int
     NOTE_FIELD_NUMBER: _builtins.int
+    CATEGORY_FIELD_NUMBER: _builtins.int
+    ROLE_LINK_FIELD_NUMBER: _builtins.int
+    OFFICER_ACTIONS_FIELD_NUMBER: _builtins.int
+    DEPARTMENT_SCOPE_FIELD_NUMBER: _builtins.int
+    APPLIED_BY_FIELD_NUMBER: _builtins.int
     name: _builtins.str
     """Resource name "measures/{code}"."""
     code: _builtins.str
@@ -57,6 +131,14 @@ class Measure(_message.Message):
     """The clause text, verbatim."""
     note: _builtins.str
     """Remarks (e.g. pushed by the national platform, no local department)."""
+    category: _builtins.str
+    """Category code (e.g. "honour-credit"), stable like the measure code."""
+    role_link: Global___MeasureRoleLink.ValueType
+    """Which way the clause reaches through the roles in applies_to other than
+    DEBTOR; unspecified when it names the debtor only.
+    """
+    department_scope: Global___DepartmentScope.ValueType
+    """How departments is to be read."""
     @_builtins.property
     def departments(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
         """Resource names of the responsible units ("units/{code}")."""
@@ -75,6 +157,19 @@ class Measure(_message.Message):
     def actions(self) -> _containers.RepeatedScalarFieldContainer[_match_service_pb2.MeasureAction.ValueType]:
         """What the unit does."""
 
+    @_builtins.property
+    def officer_actions(self) -> _containers.RepeatedScalarFieldContainer[_match_service_pb2.MeasureAction.ValueType]:
+        """What the unit does about the other roles, where it differs from actions
+        (empty: the same as actions).
+        """
+
+    @_builtins.property
+    def applied_by(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """Resource names of every unit that applies the measure: the departments,
+        the members of a named collective (各党政机关), or every unit (any-unit
+        measures). Empty for an external measure.
+        """
+
     def __init__(
         self,
         *,
@@ -91,10 +186,15 @@ class Measure(_message.Message):
         actions: _abc.Iterable[_match_service_pb2.MeasureAction.ValueType] | None = ...,
         text_zh: _builtins.str = ...,
         note: _builtins.str = ...,
+        category: _builtins.str = ...,
+        role_link: Global___MeasureRoleLink.ValueType = ...,
+        officer_actions: _abc.Iterable[_match_service_pb2.MeasureAction.ValueType] | None = ...,
+        department_scope: Global___DepartmentScope.ValueType = ...,
+        applied_by: _abc.Iterable[_builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["actions", b"actions", "applies_to", b"applies_to", "category_en", b"category_en", "category_zh", b"category_zh", "clause", b"clause", "code", b"code", "debtor_kinds", b"debtor_kinds", "departments", b"departments", "name", b"name", "note", b"note", "text_zh", b"text_zh", "title_en", b"title_en", "title_zh", b"title_zh"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["actions", b"actions", "applied_by", b"applied_by", "applies_to", b"applies_to", "category", b"category", "category_en", b"category_en", "category_zh", b"category_zh", "clause", b"clause", "code", b"code", "debtor_kinds", b"debtor_kinds", "department_scope", b"department_scope", "departments", b"departments", "name", b"name", "note", b"note", "officer_actions", b"officer_actions", "role_link", b"role_link", "text_zh", b"text_zh", "title_en", b"title_en", "title_zh", b"title_zh"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -112,6 +212,8 @@ class Unit(_message.Message):
     NAME_EN_FIELD_NUMBER: _builtins.int
     KIND_FIELD_NUMBER: _builtins.int
     MEASURES_FIELD_NUMBER: _builtins.int
+    NOTE_FIELD_NUMBER: _builtins.int
+    INCLUDES_KINDS_FIELD_NUMBER: _builtins.int
     name: _builtins.str
     """Resource name "units/{code}"."""
     code: _builtins.str
@@ -122,9 +224,17 @@ class Unit(_message.Message):
     """Name in English."""
     kind: _builtins.str
     """Kind of unit (bank_regulator, customs, government …)."""
+    note: _builtins.str
+    """Remarks."""
     @_builtins.property
     def measures(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
-        """Resource names of the measures the unit applies ("measures/{code}")."""
+        """Resource names of the measures the unit applies ("measures/{code}"): the
+        purposes it may query for.
+        """
+
+    @_builtins.property
+    def includes_kinds(self) -> _containers.RepeatedScalarFieldContainer[_builtins.str]:
+        """For a collective unit (kind "collective"): the kinds of unit it stands for."""
 
     def __init__(
         self,
@@ -135,10 +245,12 @@ class Unit(_message.Message):
         name_en: _builtins.str = ...,
         kind: _builtins.str = ...,
         measures: _abc.Iterable[_builtins.str] | None = ...,
+        note: _builtins.str = ...,
+        includes_kinds: _abc.Iterable[_builtins.str] | None = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["code", b"code", "kind", b"kind", "measures", b"measures", "name", b"name", "name_en", b"name_en", "name_zh", b"name_zh"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["code", b"code", "includes_kinds", b"includes_kinds", "kind", b"kind", "measures", b"measures", "name", b"name", "name_en", b"name_en", "name_zh", b"name_zh", "note", b"note"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -154,7 +266,9 @@ class ListMeasuresRequest(_message.Message):
     PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     UNIT_FIELD_NUMBER: _builtins.int
     page_size: _builtins.int
-    """Maximum measures per page (default 50, at most 200)."""
+    """Maximum measures per page (0: 50; larger values are capped at 200;
+    negative: INVALID_ARGUMENT).
+    """
     page_token: _builtins.str
     """Token from a previous response."""
     unit: _builtins.str
@@ -261,7 +375,9 @@ class ListUnitsRequest(_message.Message):
     PAGE_SIZE_FIELD_NUMBER: _builtins.int
     PAGE_TOKEN_FIELD_NUMBER: _builtins.int
     page_size: _builtins.int
-    """Maximum units per page (default 50, at most 200)."""
+    """Maximum units per page (0: 50; larger values are capped at 200;
+    negative: INVALID_ARGUMENT).
+    """
     page_token: _builtins.str
     """Token from a previous response."""
     def __init__(

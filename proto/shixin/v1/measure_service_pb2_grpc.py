@@ -68,7 +68,9 @@ class MeasureServiceServicer:
     def ListMeasures(self, request, context):
         """Lists measures, optionally only those a unit applies.
 
-        Errors: INVALID_ARGUMENT (bad page token, unknown unit filter), UNAUTHENTICATED.
+        Errors: INVALID_ARGUMENT (negative page size, a page token that is not
+        from a previous response to the same request, a malformed or unknown
+        unit filter), UNAUTHENTICATED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -86,7 +88,8 @@ class MeasureServiceServicer:
     def ListUnits(self, request, context):
         """Lists units.
 
-        Errors: INVALID_ARGUMENT (bad page token), UNAUTHENTICATED.
+        Errors: INVALID_ARGUMENT (negative page size, bad page token),
+        UNAUTHENTICATED.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -39,7 +39,9 @@ class MeasureServiceStub:
     ListMeasures: _grpc.UnaryUnaryMultiCallable[_measure_service_pb2.ListMeasuresRequest, _measure_service_pb2.ListMeasuresResponse]
     """Lists measures, optionally only those a unit applies.
 
-    Errors: INVALID_ARGUMENT (bad page token, unknown unit filter), UNAUTHENTICATED.
+    Errors: INVALID_ARGUMENT (negative page size, a page token that is not
+    from a previous response to the same request, a malformed or unknown
+    unit filter), UNAUTHENTICATED.
     """
     GetMeasure: _grpc.UnaryUnaryMultiCallable[_measure_service_pb2.GetMeasureRequest, _measure_service_pb2.GetMeasureResponse]
     """Gets one measure by resource name "measures/{code}".
@@ -49,7 +51,8 @@ class MeasureServiceStub:
     ListUnits: _grpc.UnaryUnaryMultiCallable[_measure_service_pb2.ListUnitsRequest, _measure_service_pb2.ListUnitsResponse]
     """Lists units.
 
-    Errors: INVALID_ARGUMENT (bad page token), UNAUTHENTICATED.
+    Errors: INVALID_ARGUMENT (negative page size, bad page token),
+    UNAUTHENTICATED.
     """
     GetUnit: _grpc.UnaryUnaryMultiCallable[_measure_service_pb2.GetUnitRequest, _measure_service_pb2.GetUnitResponse]
     """Gets one unit by resource name "units/{code}".
@@ -68,7 +71,9 @@ class MeasureServiceAsyncStub(MeasureServiceStub):
     ListMeasures: _aio.UnaryUnaryMultiCallable[_measure_service_pb2.ListMeasuresRequest, _measure_service_pb2.ListMeasuresResponse]  # type: ignore[assignment]
     """Lists measures, optionally only those a unit applies.
 
-    Errors: INVALID_ARGUMENT (bad page token, unknown unit filter), UNAUTHENTICATED.
+    Errors: INVALID_ARGUMENT (negative page size, a page token that is not
+    from a previous response to the same request, a malformed or unknown
+    unit filter), UNAUTHENTICATED.
     """
     GetMeasure: _aio.UnaryUnaryMultiCallable[_measure_service_pb2.GetMeasureRequest, _measure_service_pb2.GetMeasureResponse]  # type: ignore[assignment]
     """Gets one measure by resource name "measures/{code}".
@@ -78,7 +83,8 @@ class MeasureServiceAsyncStub(MeasureServiceStub):
     ListUnits: _aio.UnaryUnaryMultiCallable[_measure_service_pb2.ListUnitsRequest, _measure_service_pb2.ListUnitsResponse]  # type: ignore[assignment]
     """Lists units.
 
-    Errors: INVALID_ARGUMENT (bad page token), UNAUTHENTICATED.
+    Errors: INVALID_ARGUMENT (negative page size, bad page token),
+    UNAUTHENTICATED.
     """
     GetUnit: _aio.UnaryUnaryMultiCallable[_measure_service_pb2.GetUnitRequest, _measure_service_pb2.GetUnitResponse]  # type: ignore[assignment]
     """Gets one unit by resource name "units/{code}".
@@ -100,7 +106,9 @@ class MeasureServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_measure_service_pb2.ListMeasuresResponse, _abc.Awaitable[_measure_service_pb2.ListMeasuresResponse]]:
         """Lists measures, optionally only those a unit applies.
 
-        Errors: INVALID_ARGUMENT (bad page token, unknown unit filter), UNAUTHENTICATED.
+        Errors: INVALID_ARGUMENT (negative page size, a page token that is not
+        from a previous response to the same request, a malformed or unknown
+        unit filter), UNAUTHENTICATED.
         """
 
     @_abc_1.abstractmethod
@@ -122,7 +130,8 @@ class MeasureServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_measure_service_pb2.ListUnitsResponse, _abc.Awaitable[_measure_service_pb2.ListUnitsResponse]]:
         """Lists units.
 
-        Errors: INVALID_ARGUMENT (bad page token), UNAUTHENTICATED.
+        Errors: INVALID_ARGUMENT (negative page size, bad page token),
+        UNAUTHENTICATED.
         """
 
     @_abc_1.abstractmethod

@@ -234,6 +234,7 @@ class PushRecordsResponse(_message.Message):
     RECORD_ID_FIELD_NUMBER: _builtins.int
     STATE_FIELD_NUMBER: _builtins.int
     UNCHANGED_FIELD_NUMBER: _builtins.int
+    FEED_SEQUENCE_FIELD_NUMBER: _builtins.int
     sequence: _builtins.int
     """The sequence number the request carried."""
     accepted: _builtins.bool
@@ -248,6 +249,10 @@ class PushRecordsResponse(_message.Message):
     """The record's state after the item."""
     unchanged: _builtins.bool
     """True when the item changed nothing because it had been applied before."""
+    feed_sequence: _builtins.int
+    """Feed sequence of the activation or deactivation the item caused, written
+    in the same transaction (0: the record's activeness did not change).
+    """
     def __init__(
         self,
         *,
@@ -258,10 +263,11 @@ class PushRecordsResponse(_message.Message):
         record_id: _builtins.str = ...,
         state: _types_pb2.RecordState.ValueType = ...,
         unchanged: _builtins.bool = ...,
+        feed_sequence: _builtins.int = ...,
     ) -> None: ...
     _HasFieldArgType: _TypeAlias = _Never  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["accepted", b"accepted", "error", b"error", "error_reason", b"error_reason", "record_id", b"record_id", "sequence", b"sequence", "state", b"state", "unchanged", b"unchanged"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["accepted", b"accepted", "error", b"error", "error_reason", b"error_reason", "feed_sequence", b"feed_sequence", "record_id", b"record_id", "sequence", b"sequence", "state", b"state", "unchanged", b"unchanged"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
@@ -278,7 +284,7 @@ class ListOverdueRequest(_message.Message):
     court: _builtins.str
     """Only this court's records (empty: all courts the caller may see)."""
     as_of: _builtins.str
-    """Date to judge by (default today)."""
+    """Date to judge the open deadlines by (default today)."""
     def __init__(
         self,
         *,

@@ -77,8 +77,9 @@ class RecordServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetRecordHistory(self, request, context):
-        """Gets a record with every event ever accepted for it, oldest first.
-        Nothing is ever deleted.
+        """Gets a record with every version and every event ever accepted for it,
+        oldest first. Nothing is ever deleted; rejected pushes leave no trace here
+        (they are in the audit log).
 
         Errors: as GetRecord; PERMISSION_DENIED for public callers.
         """
@@ -89,25 +90,31 @@ class RecordServiceServicer:
     def PushRecords(self, request_iterator, context):
         """Pushes records and lifecycle events as a stream; every request message is
         acknowledged by one response carrying the sequence number it was sent
-        with. Each message is applied atomically: a rejected one changes nothing
-        and the stream goes on.
+        with, in order. Each message is applied in one write transaction: a
+        rejected one changes nothing and the stream goes on; one pushed again
+        unchanged is accepted with `unchanged` set.
 
-        Per-message rejections (in the response, not as call errors): invalid
-        record fields, illegal transitions (e.g. correction requested after 10
-        days, shielding a record that is not active), unknown record.
-        Call errors: UNAUTHENTICATED; PERMISSION_DENIED for callers that are not
-        courts (a court pushing another court's case is rejected per message).
+        Per-message rejections (in the response, with `error_reason`, not as call
+        errors): invalid record or event fields (FIELD_REQUIRED, BAD_DATE,
+        BAD_EVENT, ...); illegal transitions, with the lifecycle's code in upper
+        case (CORRECTION_TOO_LATE, NOT_ACTIVE, NOT_SHIELDED, OUT_OF_ORDER, ...);
+        UNKNOWN_RECORD (an event for a record never pushed); OTHER_COURT (a
+        record or event of another court's case); EMPTY_ITEM; BAD_JSON.
+        Call errors: UNAUTHENTICATED; PERMISSION_DENIED (reason NOT_A_COURT) for
+        callers that are not courts.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def ListOverdue(self, request, context):
-        """Lists court actions that are overdue: correction decisions due 3 days
-        after the request, shielding due 3 days after performance.
+        """Lists court actions that are overdue: correction (and review) decisions
+        due 3 days after the request, shielding or revoking due 3 days after a
+        reported performance (`performed` event).
 
         Errors: INVALID_ARGUMENT (bad date), UNAUTHENTICATED, PERMISSION_DENIED
-        (public callers; a court sees only its own).
+        (callers that are neither courts nor admins; a court asking for another
+        court: a court sees only its own).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

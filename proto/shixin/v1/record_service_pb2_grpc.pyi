@@ -44,29 +44,36 @@ class RecordServiceStub:
     non-public record asked by a public caller), UNAUTHENTICATED.
     """
     GetRecordHistory: _grpc.UnaryUnaryMultiCallable[_record_service_pb2.GetRecordHistoryRequest, _record_service_pb2.GetRecordHistoryResponse]
-    """Gets a record with every event ever accepted for it, oldest first.
-    Nothing is ever deleted.
+    """Gets a record with every version and every event ever accepted for it,
+    oldest first. Nothing is ever deleted; rejected pushes leave no trace here
+    (they are in the audit log).
 
     Errors: as GetRecord; PERMISSION_DENIED for public callers.
     """
     PushRecords: _grpc.StreamStreamMultiCallable[_record_service_pb2.PushRecordsRequest, _record_service_pb2.PushRecordsResponse]
     """Pushes records and lifecycle events as a stream; every request message is
     acknowledged by one response carrying the sequence number it was sent
-    with. Each message is applied atomically: a rejected one changes nothing
-    and the stream goes on.
+    with, in order. Each message is applied in one write transaction: a
+    rejected one changes nothing and the stream goes on; one pushed again
+    unchanged is accepted with `unchanged` set.
 
-    Per-message rejections (in the response, not as call errors): invalid
-    record fields, illegal transitions (e.g. correction requested after 10
-    days, shielding a record that is not active), unknown record.
-    Call errors: UNAUTHENTICATED; PERMISSION_DENIED for callers that are not
-    courts (a court pushing another court's case is rejected per message).
+    Per-message rejections (in the response, with `error_reason`, not as call
+    errors): invalid record or event fields (FIELD_REQUIRED, BAD_DATE,
+    BAD_EVENT, ...); illegal transitions, with the lifecycle's code in upper
+    case (CORRECTION_TOO_LATE, NOT_ACTIVE, NOT_SHIELDED, OUT_OF_ORDER, ...);
+    UNKNOWN_RECORD (an event for a record never pushed); OTHER_COURT (a
+    record or event of another court's case); EMPTY_ITEM; BAD_JSON.
+    Call errors: UNAUTHENTICATED; PERMISSION_DENIED (reason NOT_A_COURT) for
+    callers that are not courts.
     """
     ListOverdue: _grpc.UnaryUnaryMultiCallable[_record_service_pb2.ListOverdueRequest, _record_service_pb2.ListOverdueResponse]
-    """Lists court actions that are overdue: correction decisions due 3 days
-    after the request, shielding due 3 days after performance.
+    """Lists court actions that are overdue: correction (and review) decisions
+    due 3 days after the request, shielding or revoking due 3 days after a
+    reported performance (`performed` event).
 
     Errors: INVALID_ARGUMENT (bad date), UNAUTHENTICATED, PERMISSION_DENIED
-    (public callers; a court sees only its own).
+    (callers that are neither courts nor admins; a court asking for another
+    court: a court sees only its own).
     """
 
 @_typing.type_check_only
@@ -85,29 +92,36 @@ class RecordServiceAsyncStub(RecordServiceStub):
     non-public record asked by a public caller), UNAUTHENTICATED.
     """
     GetRecordHistory: _aio.UnaryUnaryMultiCallable[_record_service_pb2.GetRecordHistoryRequest, _record_service_pb2.GetRecordHistoryResponse]  # type: ignore[assignment]
-    """Gets a record with every event ever accepted for it, oldest first.
-    Nothing is ever deleted.
+    """Gets a record with every version and every event ever accepted for it,
+    oldest first. Nothing is ever deleted; rejected pushes leave no trace here
+    (they are in the audit log).
 
     Errors: as GetRecord; PERMISSION_DENIED for public callers.
     """
     PushRecords: _aio.StreamStreamMultiCallable[_record_service_pb2.PushRecordsRequest, _record_service_pb2.PushRecordsResponse]  # type: ignore[assignment]
     """Pushes records and lifecycle events as a stream; every request message is
     acknowledged by one response carrying the sequence number it was sent
-    with. Each message is applied atomically: a rejected one changes nothing
-    and the stream goes on.
+    with, in order. Each message is applied in one write transaction: a
+    rejected one changes nothing and the stream goes on; one pushed again
+    unchanged is accepted with `unchanged` set.
 
-    Per-message rejections (in the response, not as call errors): invalid
-    record fields, illegal transitions (e.g. correction requested after 10
-    days, shielding a record that is not active), unknown record.
-    Call errors: UNAUTHENTICATED; PERMISSION_DENIED for callers that are not
-    courts (a court pushing another court's case is rejected per message).
+    Per-message rejections (in the response, with `error_reason`, not as call
+    errors): invalid record or event fields (FIELD_REQUIRED, BAD_DATE,
+    BAD_EVENT, ...); illegal transitions, with the lifecycle's code in upper
+    case (CORRECTION_TOO_LATE, NOT_ACTIVE, NOT_SHIELDED, OUT_OF_ORDER, ...);
+    UNKNOWN_RECORD (an event for a record never pushed); OTHER_COURT (a
+    record or event of another court's case); EMPTY_ITEM; BAD_JSON.
+    Call errors: UNAUTHENTICATED; PERMISSION_DENIED (reason NOT_A_COURT) for
+    callers that are not courts.
     """
     ListOverdue: _aio.UnaryUnaryMultiCallable[_record_service_pb2.ListOverdueRequest, _record_service_pb2.ListOverdueResponse]  # type: ignore[assignment]
-    """Lists court actions that are overdue: correction decisions due 3 days
-    after the request, shielding due 3 days after performance.
+    """Lists court actions that are overdue: correction (and review) decisions
+    due 3 days after the request, shielding or revoking due 3 days after a
+    reported performance (`performed` event).
 
     Errors: INVALID_ARGUMENT (bad date), UNAUTHENTICATED, PERMISSION_DENIED
-    (public callers; a court sees only its own).
+    (callers that are neither courts nor admins; a court asking for another
+    court: a court sees only its own).
     """
 
 class RecordServiceServicer(metaclass=_abc_1.ABCMeta):
@@ -135,8 +149,9 @@ class RecordServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _record_service_pb2.GetRecordHistoryRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_record_service_pb2.GetRecordHistoryResponse, _abc.Awaitable[_record_service_pb2.GetRecordHistoryResponse]]:
-        """Gets a record with every event ever accepted for it, oldest first.
-        Nothing is ever deleted.
+        """Gets a record with every version and every event ever accepted for it,
+        oldest first. Nothing is ever deleted; rejected pushes leave no trace here
+        (they are in the audit log).
 
         Errors: as GetRecord; PERMISSION_DENIED for public callers.
         """
@@ -149,14 +164,18 @@ class RecordServiceServicer(metaclass=_abc_1.ABCMeta):
     ) -> _typing.Union[_abc.Iterator[_record_service_pb2.PushRecordsResponse], _abc.AsyncIterator[_record_service_pb2.PushRecordsResponse]]:
         """Pushes records and lifecycle events as a stream; every request message is
         acknowledged by one response carrying the sequence number it was sent
-        with. Each message is applied atomically: a rejected one changes nothing
-        and the stream goes on.
+        with, in order. Each message is applied in one write transaction: a
+        rejected one changes nothing and the stream goes on; one pushed again
+        unchanged is accepted with `unchanged` set.
 
-        Per-message rejections (in the response, not as call errors): invalid
-        record fields, illegal transitions (e.g. correction requested after 10
-        days, shielding a record that is not active), unknown record.
-        Call errors: UNAUTHENTICATED; PERMISSION_DENIED for callers that are not
-        courts (a court pushing another court's case is rejected per message).
+        Per-message rejections (in the response, with `error_reason`, not as call
+        errors): invalid record or event fields (FIELD_REQUIRED, BAD_DATE,
+        BAD_EVENT, ...); illegal transitions, with the lifecycle's code in upper
+        case (CORRECTION_TOO_LATE, NOT_ACTIVE, NOT_SHIELDED, OUT_OF_ORDER, ...);
+        UNKNOWN_RECORD (an event for a record never pushed); OTHER_COURT (a
+        record or event of another court's case); EMPTY_ITEM; BAD_JSON.
+        Call errors: UNAUTHENTICATED; PERMISSION_DENIED (reason NOT_A_COURT) for
+        callers that are not courts.
         """
 
     @_abc_1.abstractmethod
@@ -165,11 +184,13 @@ class RecordServiceServicer(metaclass=_abc_1.ABCMeta):
         request: _record_service_pb2.ListOverdueRequest,
         context: _ServicerContext,
     ) -> _typing.Union[_record_service_pb2.ListOverdueResponse, _abc.Awaitable[_record_service_pb2.ListOverdueResponse]]:
-        """Lists court actions that are overdue: correction decisions due 3 days
-        after the request, shielding due 3 days after performance.
+        """Lists court actions that are overdue: correction (and review) decisions
+        due 3 days after the request, shielding or revoking due 3 days after a
+        reported performance (`performed` event).
 
         Errors: INVALID_ARGUMENT (bad date), UNAUTHENTICATED, PERMISSION_DENIED
-        (public callers; a court sees only its own).
+        (callers that are neither courts nor admins; a court asking for another
+        court: a court sees only its own).
         """
 
 def add_RecordServiceServicer_to_server(servicer: RecordServiceServicer, server: _typing.Union[_grpc.Server, _aio.Server]) -> None: ...

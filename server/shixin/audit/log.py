@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import structlog
+
 from shixin.audit.entry import Head, Prepared, check_fields, encode_fields, format_ts, seal
 from shixin.audit.errors import (
     AuditClosedError,
@@ -214,6 +215,16 @@ class AuditLog:
                 self._wait_for_room()
             self._pending += 1
             self._queue.put((time.time_ns(), checked))
+
+    def ensure_available(self) -> None:
+        """Raise :class:`AuditUnavailableError` if entries can no longer be recorded.
+
+        Cheap (an uncontended lock): callers check before doing work whose
+        entry could then not be written, so that a failed log refuses the call
+        before it has any effect.
+        """
+        with self._cond:
+            self._check_open()
 
     def _check_open(self) -> None:
         if self._error is not None:

@@ -14,7 +14,7 @@ class AuthError(Exception):
         self.reason = reason
 
 
-class PermissionDenied(AuthError):  # noqa: N818 - the name the policy speaks of
+class PermissionDenied(AuthError):
     """An authenticated principal may not do what it asked."""
 
 

@@ -7,11 +7,13 @@ from typing import Any
 
 from shixin.errors import InvalidArgument
 from shixin.matching import Query
+from shixin.measures import Catalogue, DepartmentScope, Measure, Reach, RoleLink, Unit
 from shixin.service.feed import ChangeView
-from shixin.service.queries import HitView, IdCheckView, MatchOutcome
+from shixin.service.queries import HitView, IdCheckView, MatchOutcome, MeasureVerdict
 from shixin.service.views import RecordView
 from shixin.v1 import feed_service_pb2 as feed_pb
 from shixin.v1 import match_service_pb2 as match_pb
+from shixin.v1 import measure_service_pb2 as measure_pb
 from shixin.v1 import types_pb2 as types_pb
 
 KIND_TO_PB = {"person": types_pb.SUBJECT_KIND_PERSON,
@@ -32,6 +34,58 @@ STATUS_TO_PB = {"hit": match_pb.MATCH_STATUS_HIT, "possible": match_pb.MATCH_STA
                 "none": match_pb.MATCH_STATUS_NONE, "error": match_pb.MATCH_STATUS_ERROR}
 LEVEL_TO_PB = {"definitive": match_pb.MATCH_LEVEL_DEFINITIVE,
                "candidate": match_pb.MATCH_LEVEL_CANDIDATE}
+REACH_TO_PB = {
+    Reach.DEBTOR.value: match_pb.MEASURE_REACH_DEBTOR,
+    Reach.OFFICER_OF_DEBTOR.value: match_pb.MEASURE_REACH_OFFICER_OF_DEBTOR,
+    Reach.ROLE_NOT_NAMED.value: match_pb.MEASURE_REACH_ROLE_NOT_NAMED,
+    Reach.DEBTOR_KIND_EXCLUDED.value: match_pb.MEASURE_REACH_DEBTOR_KIND_EXCLUDED,
+    Reach.OFFICER_NOT_LISTED.value: match_pb.MEASURE_REACH_OFFICER_NOT_LISTED,
+    Reach.RECORD_INACTIVE.value: match_pb.MEASURE_REACH_RECORD_INACTIVE,
+}
+ROLE_LINK_TO_PB = {
+    "": measure_pb.MEASURE_ROLE_LINK_UNSPECIFIED,
+    RoleLink.OFFICER_OF_DEBTOR.value: measure_pb.MEASURE_ROLE_LINK_OFFICER_OF_DEBTOR,
+    RoleLink.DEBTOR_IS_OFFICER.value: measure_pb.MEASURE_ROLE_LINK_DEBTOR_IS_OFFICER,
+}
+SCOPE_TO_PB = {
+    DepartmentScope.LISTED.value: measure_pb.DEPARTMENT_SCOPE_LISTED,
+    DepartmentScope.LISTED_OPEN.value: measure_pb.DEPARTMENT_SCOPE_LISTED_OPEN,
+    DepartmentScope.ANY_UNIT.value: measure_pb.DEPARTMENT_SCOPE_ANY_UNIT,
+    DepartmentScope.EXTERNAL.value: measure_pb.DEPARTMENT_SCOPE_EXTERNAL,
+}
+
+
+def role_to_pb(role: str) -> types_pb.PartyRole.ValueType:
+    """PartyRole of a role string ("debtor", "legal_representative" …); unspecified if unknown."""
+    if role in ROLES[1:]:
+        return types_pb.PartyRole.Value(f"PARTY_ROLE_{role.upper()}")
+    return types_pb.PARTY_ROLE_UNSPECIFIED
+
+
+def action_to_pb(action: str) -> match_pb.MeasureAction.ValueType:
+    """MeasureAction of an action string ("prohibit" …)."""
+    if action in ACTIONS[1:]:
+        return match_pb.MeasureAction.Value(f"MEASURE_ACTION_{action.upper()}")
+    return match_pb.MEASURE_ACTION_UNSPECIFIED
+
+
+def id_type_to_pb(id_type: str) -> types_pb.IdType.ValueType:
+    """IdType of an ID-kind string ("resident_id", "uscc" …)."""
+    if id_type in ID_TYPES[1:]:
+        return types_pb.IdType.Value(f"ID_TYPE_{id_type.upper()}")
+    return types_pb.ID_TYPE_UNSPECIFIED
+
+
+def state_to_pb(state: str) -> types_pb.RecordState.ValueType:
+    """RecordState of a state string ("active", "shielded" …)."""
+    if state in STATES[1:]:
+        return types_pb.RecordState.Value(f"RECORD_STATE_{state.upper()}")
+    return types_pb.RECORD_STATE_UNSPECIFIED
+
+
+def kind_to_pb(kind: str) -> types_pb.SubjectKind.ValueType:
+    """SubjectKind of "person" or "organization"."""
+    return KIND_TO_PB.get(kind, types_pb.SUBJECT_KIND_UNSPECIFIED)
 
 
 def parse_day(text: str, field: str) -> date | None:
@@ -60,25 +114,62 @@ def hit_to_pb(h: HitView) -> match_pb.Hit:
     """A Hit message."""
     msg = match_pb.Hit(
         record_id=h.record_id, case_number=h.case_number, debtor_name=h.debtor_name,
-        debtor_kind=KIND_TO_PB.get(h.debtor_kind, 0), id_number=h.id_number,
-        role=ROLES.index(h.role) if h.role in ROLES else 0, matched_name=h.matched_name,
+        debtor_kind=kind_to_pb(h.debtor_kind), id_number=h.id_number,
+        role=role_to_pb(h.role), matched_name=h.matched_name,
         matched_id_number=h.matched_id_number, level=LEVEL_TO_PB[h.level], score=h.score,
         reasons=list(h.reasons), active=h.status.active,
-        state=STATES.index(h.status.state.value), court=h.court, published_on=h.published_on,
+        state=state_to_pb(h.status.state.value), court=h.court, published_on=h.published_on,
         expires_on=h.expires_on,
     )
     if h.measure is not None:
-        msg.measure.CopyFrom(match_pb.MeasureApplication(
-            measure_code=h.measure.code, title=h.measure.title, applies=h.measure.applies,
-            actions=[ACTIONS.index(a) for a in h.measure.actions],
-            explanation=h.measure.explanation))
+        msg.measure.CopyFrom(measure_application_to_pb(h.measure))
     return msg
+
+
+def measure_application_to_pb(v: MeasureVerdict) -> match_pb.MeasureApplication:
+    """A MeasureApplication message."""
+    msg = match_pb.MeasureApplication(
+        measure_code=v.code, title=v.title, applies=v.applies,
+        actions=[action_to_pb(a) for a in v.actions], explanation=v.explanation,
+        role=role_to_pb(v.role), clause=v.clause,
+        reach=REACH_TO_PB.get(v.reach, match_pb.MEASURE_REACH_UNSPECIFIED))
+    if v.officer_effect is not None:
+        e = v.officer_effect
+        msg.officer_effect.CopyFrom(match_pb.OfficerEffect(
+            officer_roles=[role_to_pb(r) for r in e.roles],
+            actions=[action_to_pb(a) for a in e.actions], explanation=e.explanation))
+    return msg
+
+
+def measure_to_pb(m: Measure, catalogue: Catalogue) -> measure_pb.Measure:
+    """A Measure message (``applied_by`` derived from the catalogue)."""
+    return measure_pb.Measure(
+        name=f"measures/{m.code}", code=m.code, clause=m.clause, title_zh=m.title_zh,
+        title_en=m.title_en, category_zh=m.category_zh, category_en=m.category_en,
+        departments=[f"units/{u}" for u in m.departments],
+        applies_to=[role_to_pb(r.value) for r in m.applies_to],
+        debtor_kinds=[kind_to_pb(k.value) for k in m.debtor_kinds],
+        actions=[action_to_pb(a.value) for a in m.actions], text_zh=m.text_zh, note=m.note,
+        category=m.category.code,
+        role_link=ROLE_LINK_TO_PB[m.role_link.value if m.role_link else ""],
+        officer_actions=[action_to_pb(a.value) for a in m.officer_actions or ()],
+        department_scope=SCOPE_TO_PB[m.department_scope.value],
+        applied_by=[f"units/{u.code}" for u in catalogue.units_for_measure(m.code)])
+
+
+def unit_to_pb(u: Unit, catalogue: Catalogue) -> measure_pb.Unit:
+    """A Unit message (``measures`` derived from the catalogue)."""
+    return measure_pb.Unit(
+        name=f"units/{u.code}", code=u.code, name_zh=u.name_zh, name_en=u.name_en,
+        kind=u.kind.value,
+        measures=[f"measures/{m.code}" for m in catalogue.measures_for_unit(u.code)],
+        note=u.note, includes_kinds=[k.value for k in u.includes_kinds])
 
 
 def id_check_to_pb(c: IdCheckView) -> match_pb.IdCheck:
     """An IdCheck message."""
     return match_pb.IdCheck(present=c.present,
-                            id_type=ID_TYPES.index(c.kind) if c.kind in ID_TYPES else 0,
+                            id_type=id_type_to_pb(c.kind),
                             valid=c.valid, problem=c.problem, normalized=c.normalized)
 
 
@@ -86,7 +177,16 @@ def outcome_to_pb(o: MatchOutcome) -> match_pb.MatchResponse:
     """A MatchResponse."""
     return match_pb.MatchResponse(status=STATUS_TO_PB[o.status],
                                   hits=[hit_to_pb(h) for h in o.hits],
-                                  id_check=id_check_to_pb(o.id_check))
+                                  id_check=id_check_to_pb(o.id_check),
+                                  officer_check=o.officer_check)
+
+
+def batch_result_to_pb(ref: str, o: MatchOutcome) -> match_pb.BatchResult:
+    """A BatchResult for one matched row."""
+    return match_pb.BatchResult(ref=ref, status=STATUS_TO_PB[o.status],
+                                hits=[hit_to_pb(h) for h in o.hits],
+                                id_check=id_check_to_pb(o.id_check),
+                                officer_check=o.officer_check)
 
 
 def record_to_pb(v: RecordView) -> types_pb.ListRecord:
@@ -95,11 +195,10 @@ def record_to_pb(v: RecordView) -> types_pb.ListRecord:
     d = r["debtor"]
     return types_pb.ListRecord(
         record_id=v.record_id, case_number=r["case_number"],
-        debtor=types_pb.Debtor(kind=KIND_TO_PB.get(d["kind"], 0), name=d["name"],
-                               id_type=ID_TYPES.index(d["id_type"]) if d.get("id_type") in
-                               ID_TYPES else 0,
+        debtor=types_pb.Debtor(kind=kind_to_pb(d["kind"]), name=d["name"],
+                               id_type=id_type_to_pb(d.get("id_type", "")),
                                id_number=d.get("id_number", ""), gender=d.get("gender", "")),
-        related_persons=[types_pb.RelatedPerson(role=ROLES.index(p["role"]), name=p["name"],
+        related_persons=[types_pb.RelatedPerson(role=role_to_pb(p["role"]), name=p["name"],
                                                 id_number=p.get("id_number", ""))
                          for p in r.get("related_persons", [])],
         court=r.get("court", ""), province=r.get("province", ""),
@@ -109,7 +208,7 @@ def record_to_pb(v: RecordView) -> types_pb.ListRecord:
         expires_on=v.status.expires_on.isoformat() if v.status.expires_on else "",
         obligation=r.get("obligation", ""), performance=r.get("performance", ""),
         circumstances=r.get("circumstances", ""), public=bool(r.get("public", True)),
-        state=STATES.index(v.status.state.value), active=v.status.active,
+        state=state_to_pb(v.status.state.value), active=v.status.active,
         state_since=v.status.since.isoformat(), id_problems=list(v.id_problems),
     )
 
@@ -142,7 +241,8 @@ def event_to_pb(e: dict[str, Any]) -> types_pb.LifecycleEvent:
     """A LifecycleEvent message from a stored history entry."""
     kind = e.get("event", "")
     return types_pb.LifecycleEvent(
-        event_type=EVENTS.index(kind) if kind in EVENTS else 0,
+        event_type=(types_pb.EventType.Value(f"EVENT_TYPE_{kind.upper()}") if kind in EVENTS[1:]
+                    else types_pb.EVENT_TYPE_UNSPECIFIED),
         effective_on=e.get("effective_on", ""), reason=e.get("reason", ""),
         expires_on=e.get("expires_on", ""), sequence=int(e.get("seq", 0)),
         received_at=e.get("received_at", ""), pushed_by=e.get("pushed_by", ""))

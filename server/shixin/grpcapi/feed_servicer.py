@@ -9,7 +9,7 @@ import grpc
 from shixin.errors import InvalidArgument
 from shixin.grpcapi.calls import Call, CallDeps, streaming, unary
 from shixin.grpcapi.convert import change_to_pb, parse_day
-from shixin.service.feed import FeedService, Retained
+from shixin.service.feed import DEFAULT_GRACE_DAYS, FeedService, Retained
 from shixin.v1 import feed_service_pb2 as pb
 from shixin.v1 import feed_service_pb2_grpc as pb_grpc
 
@@ -37,15 +37,20 @@ class FeedServicer(pb_grpc.FeedServiceServicer):
                 yield pb.WatchChangesResponse(changes=[change_to_pb(c) for c in changes],
                                               head_sequence=head)
         else:
-            cursor = request.after_sequence
-            while True:
+            # Up to the head as it was when the call began; a short page means the
+            # head was reached.
+            cursor, end = request.after_sequence, None
+            while end is None or cursor < end:
                 changes, head = self.feed.page(call.principal, cursor, size)
+                end = head if end is None else end
                 if not changes:
                     break
                 delivered += len(changes)
                 cursor = changes[-1].sequence
                 yield pb.WatchChangesResponse(changes=[change_to_pb(c) for c in changes],
                                               head_sequence=head)
+                if len(changes) < size:
+                    break
         call.outcome = {"delivered": delivered}
 
     @unary("acknowledge")
@@ -69,10 +74,11 @@ class FeedServicer(pb_grpc.FeedServiceServicer):
                            call: Call) -> pb.ListUnacknowledgedResponse:
         call.request = {"unit": request.unit, "grace_days": request.grace_days}
         missing = self.feed.missing(call.principal, unit=request.unit,
-                                    grace_days=request.grace_days or 3,
+                                    grace_days=request.grace_days or DEFAULT_GRACE_DAYS,
                                     as_of=parse_day(request.as_of, "as_of"))
         call.outcome = {"missing": len(missing)}
         return pb.ListUnacknowledgedResponse(missing=[
             pb.MissingAcknowledgement(unit=m.unit, sequence=m.sequence, record_id=m.record_id,
                                       case_number=m.case_number, effective_on=m.effective_on,
-                                      days_overdue=m.days_overdue) for m in missing])
+                                      days_overdue=m.days_overdue, told_via=m.told_via,
+                                      told_at=m.told_at) for m in missing])

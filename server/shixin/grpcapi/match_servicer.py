@@ -9,13 +9,7 @@ import grpc
 from shixin.auth import Role
 from shixin.errors import PermissionDenied, ShixinError
 from shixin.grpcapi.calls import Call, CallDeps, streaming, unary
-from shixin.grpcapi.convert import (
-    STATUS_TO_PB,
-    hit_to_pb,
-    id_check_to_pb,
-    outcome_to_pb,
-    query_from_subject,
-)
+from shixin.grpcapi.convert import batch_result_to_pb, outcome_to_pb, query_from_subject
 from shixin.service.queries import QueryService
 from shixin.store import ReadView
 from shixin.v1 import match_service_pb2 as pb
@@ -81,10 +75,7 @@ class MatchServicer(pb_grpc.MatchServiceServicer):
                                                       error=str(exc)))
                         continue
                     hits += len(out.hits)
-                    results.append(pb.BatchResult(
-                        ref=row.ref, status=STATUS_TO_PB[out.status],
-                        hits=[hit_to_pb(h) for h in out.hits],
-                        id_check=id_check_to_pb(out.id_check)))
+                    results.append(batch_result_to_pb(row.ref, out))
             yield pb.BatchMatchResponse(results=results)
         call.request = {"rows": rows}
         call.outcome = {"hits": hits}

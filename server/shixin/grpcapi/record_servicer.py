@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 import grpc
 
-from shixin.errors import ShixinError
+from shixin.errors import InvalidArgument, ShixinError
 from shixin.grpcapi.calls import Call, CallDeps, streaming, unary
 from shixin.grpcapi.convert import (
-    STATES,
     event_from_pb,
     event_to_pb,
     parse_day,
     record_from_pb,
     record_to_pb,
+    state_to_pb,
 )
 from shixin.service.records import RecordService, parse_json_line
 from shixin.v1 import record_service_pb2 as pb
@@ -47,8 +48,6 @@ class RecordServicer(pb_grpc.RecordServiceServicer):
         view, history = self.records.history(
             call.principal, record_id=request.record_id, case_number=request.case_number,
             id_number=request.debtor_id_number, name=request.debtor_name)
-
-
         call.outcome = {"record_id": view.record_id, "entries": len(history)}
         return pb.GetRecordHistoryResponse(
             record=record_to_pb(view),
@@ -61,43 +60,56 @@ class RecordServicer(pb_grpc.RecordServiceServicer):
     @streaming("push_records")
     def PushRecords(self, request_iterator: Iterator[pb.PushRecordsRequest], call: Call,  # noqa: N802
                     context: grpc.ServicerContext) -> Iterator[pb.PushRecordsResponse]:
-        accepted = rejected = 0
+        self.records.check_pusher(call.principal)
+        accepted = rejected = unchanged = 0
         for message in request_iterator:
+            obj: dict[str, Any] = {}
             try:
-                which = message.WhichOneof("item")
-                if which == "record":
-                    obj = record_from_pb(message.record)
-                elif which == "event":
-                    obj = event_from_pb(message.event)
-                elif which == "json_line":
-                    obj = parse_json_line(message.json_line)
-                else:
-                    raise ShixinError("empty push message: set record, event or json_line")
+                obj = self._item(message)
                 result = self.records.push(call.principal, obj)
             except ShixinError as exc:
                 rejected += 1
-                self.deps.audit and self.deps.audit.append({
-                    "actor": call.principal.id, "role": call.principal.role.value,
-                    "action": "push_rejected", "purpose": "",
-                    "request": {"sequence": message.sequence},
-                    "outcome": {"code": exc.status.value, "error": str(exc)}})
+                self._audit(call, "push_rejected", message.sequence, obj,
+                            {"code": exc.status.value, "reason": exc.reason, "error": str(exc)})
                 yield pb.PushRecordsResponse(sequence=message.sequence, accepted=False,
                                              error=str(exc), error_reason=exc.reason)
                 continue
             accepted += 1
-            if self.deps.audit is not None:
-                self.deps.audit.append({
-                    "actor": call.principal.id, "role": call.principal.role.value,
-                    "action": "push_event" if "event" in obj else "push_record", "purpose": "",
-                    "request": {"sequence": message.sequence,
-                                "case_number": obj.get("case_number", "")},
-                    "outcome": {"code": "OK", "record_id": result.record_id,
-                                "unchanged": result.unchanged, "change": result.change}})
+            unchanged += result.unchanged
+            self._audit(call, "push_event" if "event" in obj else "push_record",
+                        message.sequence, obj,
+                        {"code": "OK", "record_id": result.record_id,
+                         "unchanged": result.unchanged, "change": result.change,
+                         "feed_sequence": result.feed_sequence})
             yield pb.PushRecordsResponse(sequence=message.sequence, accepted=True,
                                          record_id=result.record_id,
-                                         state=STATES.index(result.state),
-                                         unchanged=result.unchanged)
-        call.outcome = {"accepted": accepted, "rejected": rejected}
+                                         state=state_to_pb(result.state),
+                                         unchanged=result.unchanged,
+                                         feed_sequence=result.feed_sequence)
+        call.outcome = {"accepted": accepted, "rejected": rejected, "unchanged": unchanged}
+
+    @staticmethod
+    def _item(message: pb.PushRecordsRequest) -> dict[str, Any]:
+        which = message.WhichOneof("item")
+        if which == "record":
+            return record_from_pb(message.record)
+        if which == "event":
+            return event_from_pb(message.event)
+        if which == "json_line":
+            return parse_json_line(message.json_line)
+        raise InvalidArgument("empty push message: set record, event or json_line",
+                              field="item", reason="EMPTY_ITEM")
+
+    def _audit(self, call: Call, action: str, sequence: int, obj: dict[str, Any],
+               outcome: dict[str, Any]) -> None:
+        if self.deps.audit is None:
+            return
+        self.deps.audit.append({
+            "actor": call.principal.id, "role": call.principal.role.value, "action": action,
+            "purpose": "",
+            "request": {"sequence": sequence, "case_number": str(obj.get("case_number", "")),
+                        **({"event": str(obj["event"])} if "event" in obj else {})},
+            "outcome": outcome})
 
     @unary("list_overdue")
     def ListOverdue(self, request: pb.ListOverdueRequest,  # noqa: N802

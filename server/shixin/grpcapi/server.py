@@ -11,7 +11,9 @@ import structlog
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
+from shixin.audit import FILENAME as AUDIT_FILENAME
 from shixin.audit import AuditLog
+from shixin.audit.anchor import Anchor, open_anchored
 from shixin.auth import RateLimiter
 from shixin.grpcapi.admin_servicer import AdminServicer
 from shixin.grpcapi.calls import CallDeps
@@ -26,7 +28,7 @@ from shixin.service.feed import FeedService
 from shixin.service.ledger import ToldLedger
 from shixin.service.queries import QueryService
 from shixin.service.records import RecordService
-from shixin.settings import Settings
+from shixin.settings import Settings, validate
 from shixin.store import Store
 from shixin.v1 import (
     admin_service_pb2,
@@ -60,30 +62,109 @@ class Running:
     port: int
     store: Store
     ledger: ToldLedger
-    audit: AuditLog
+    audit: AuditLog | None
     health: health.HealthServicer
+    public_port: int | None = None
+    """Port for callers without a client certificate (``Settings.public_listen``)."""
+    anchor: Anchor | None = None
 
     def stop(self, grace: float = 2.0) -> None:
-        """Graceful stop: refuse new calls, finish running ones, flush ledgers."""
+        """Graceful stop: refuse new calls, finish running ones, flush ledgers and the audit."""
         self.health.enter_graceful_shutdown()
         self.server.stop(grace).wait()
         self.ledger.close()
-        self.audit.close()
+        if self.audit is not None:
+            self.audit.close()
+            head = self.audit.head()
+            log.info("audit_head", seq=head.seq, hash=head.hash,
+                     message="copy this head off the host to detect a later rewrite")
+        if self.anchor is not None:
+            self.anchor.close()
         self.store.close()
 
 
+def _credentials(settings: Settings) -> tuple[grpc.ServerCredentials | None,
+                                              grpc.ServerCredentials | None]:
+    """(main port, public port) credentials; None means plaintext."""
+    if not settings.tls:
+        return None, None
+    assert settings.tls_cert is not None and settings.tls_key is not None
+    pair = [(settings.tls_key.read_bytes(), settings.tls_cert.read_bytes())]
+    public = grpc.ssl_server_credentials(pair)
+    if settings.tls_client_ca is None:
+        return public, public
+    # gRPC either requires a verified client certificate or never asks for one
+    # (require_client_auth=False does not request it at all), so the main port
+    # requires it and callers without one use the public port.
+    mutual = grpc.ssl_server_credentials(pair, settings.tls_client_ca.read_bytes(),
+                                         require_client_auth=True)
+    return mutual, public
+
+
+def _bind(server: grpc.Server, address: str, creds: grpc.ServerCredentials | None) -> int:
+    port = (server.add_secure_port(address, creds) if creds is not None
+            else server.add_insecure_port(address))
+    if not port:
+        raise OSError(f"cannot listen on {address}")
+    return port
+
+
+def _warn(settings: Settings) -> None:
+    if not settings.tls:
+        log.warning("server_without_tls",
+                    message="NO TLS: tokens and personal data travel in clear text; use "
+                            "--tls-cert/--tls-key unless a TLS proxy on this host fronts it")
+    elif not settings.mutual_tls:
+        log.warning("server_without_client_ca",
+                    message="no --tls-client-ca: units, courts and admins authenticate with "
+                            "bearer tokens only")
+    elif settings.public_listen is None:
+        log.info("mutual_tls_only", message="no --public-listen: public queries and bearer "
+                                            "tokens are not served")
+    if settings.dev_auth:
+        log.warning("dev_auth_enabled",
+                    message="DEVELOPMENT AUTH: the request's unit field and x-shixin-principal "
+                            "are trusted; anyone can act as any unit")
+    if not settings.audit:
+        log.warning("audit_disabled",
+                    message="AUDIT OFF (benchmark only): look-ups are not recorded")
+
+
 def create_server(settings: Settings, *, clock: Clock | None = None) -> Running:
-    """Build, bind and start the server; returns it with its port (bind port 0 in tests)."""
+    """Build, bind and start the server; returns it with its port (bind port 0 in tests).
+
+    Raises ValueError for inconsistent settings and
+    :class:`shixin.audit.AuditCorruptError` when the audit log is damaged or cut
+    (docs/security.md): the server does not run with an audit trail it cannot extend.
+    """
+    validate(settings)
     store = Store(settings.data)
+    audit: AuditLog | None = None
+    anchor: Anchor | None = None
+    try:
+        if settings.audit:
+            audit, anchor = open_anchored(settings.data / AUDIT_FILENAME, settings.audit_key,
+                                          store)
+        return _start(settings, clock, store, audit, anchor)
+    except BaseException:
+        if audit is not None:
+            audit.close()
+        if anchor is not None:
+            anchor.close()
+        store.close()
+        raise
+
+
+def _start(settings: Settings, clock: Clock | None, store: Store, audit: AuditLog | None,
+           anchor: Anchor | None) -> Running:
     today: Clock = clock or (fixed(settings.today) if settings.today else china_today)
     catalogue = load_catalogue()
-    ledger = ToldLedger(store)
-    audit = AuditLog(settings.data / "audit.jsonl", key=settings.audit_key)
     deps = CallDeps(
         auth=Authenticator(store, catalogue, dev_mode=settings.dev_auth),
         audit=audit,
         public_limiter=RateLimiter(rate=settings.public_rate, burst=settings.public_burst),
     )
+    ledger = ToldLedger(store)
     records = RecordService(store, today)
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="rpc"),
@@ -105,27 +186,22 @@ def create_server(settings: Settings, *, clock: Clock | None = None) -> Running:
     reflection.enable_server_reflection(
         (*SERVICE_NAMES, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
          reflection.SERVICE_NAME), server)
-    if settings.tls:
-        assert settings.tls_cert is not None and settings.tls_key is not None
-        ca = settings.tls_client_ca.read_bytes() if settings.tls_client_ca else None
-        creds = grpc.ssl_server_credentials(
-            [(settings.tls_key.read_bytes(), settings.tls_cert.read_bytes())],
-            root_certificates=ca, require_client_auth=False)
-        port = server.add_secure_port(settings.listen, creds)
-    else:
-        log.warning("server_without_tls",
-                    message="NO TLS: credentials and personal data travel in clear text; "
-                            "use --tls-cert/--tls-key outside development")
-        port = server.add_insecure_port(settings.listen)
-    if settings.dev_auth:
-        log.warning("dev_auth_enabled",
-                    message="DEVELOPMENT AUTH: the request's unit field is trusted")
+    main_creds, public_creds = _credentials(settings)
+    try:
+        port = _bind(server, settings.listen, main_creds)
+        public_port = (_bind(server, settings.public_listen, public_creds)
+                       if settings.public_listen else None)
+    except BaseException:
+        ledger.close()
+        raise
+    _warn(settings)
     server.start()
     for name in ("", *SERVICE_NAMES):
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
-    log.info("server_started", listen=settings.listen, port=port, tls=settings.tls,
+    log.info("server_started", listen=settings.listen, port=port, public_port=public_port,
+             tls=settings.tls, mutual_tls=settings.mutual_tls, audit=settings.audit,
              data=str(settings.data))
-    return Running(server, port, store, ledger, audit, health_servicer)
+    return Running(server, port, store, ledger, audit, health_servicer, public_port, anchor)
 
 
 def serve_forever(settings: Settings) -> None:

@@ -5,9 +5,15 @@ looks up every key in ``query_keys``, each saying how a hit relates to the
 query. Keys are ``<prefix><value>`` strings (see ``ID_KEY_PREFIXES``).
 
 ``exact`` on a query key means a hit needs no further evidence: the same
-number (or the same organisation code) written the same way. An invalid
-number is indexed and queried under its compact form too, so an identical
-record is still found. Placeholders (无, NULL, 000…) get no keys at all: they
+number (or the same organisation code) as the given kind reads it. Masked
+forms, typo candidates, the same characters under another opaque kind, and a
+reading other than the given kind (``plain_reading``) are never exact.
+
+An invalid number is indexed and queried under its compact form too, so an
+identical record is still found. A listed number whose check fails is also
+stored under ``rict:``/``uscct:``/``oct:`` + each valid number one typo away,
+which a valid query looks up; a query whose check fails looks up its own
+candidates directly. Placeholders (无, NULL, 000…) get no keys at all: they
 would join unrelated records.
 """
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from typing import Final
 
-from shixin.ids._text import clean
-from shixin.ids.typos import Typo, one_typo_away
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
+
+from shixin.ids._text import clean
+from shixin.ids.typos import CheckScheme, Typo, one_typo_away
 
 #: Weights of the 8 body characters.
 WEIGHTS: Final = (3, 7, 9, 10, 5, 8, 4, 2)
@@ -26,9 +27,9 @@ _CHECKS: Final = "0123456789X"
 _VALUES: Final = {c: i for i, c in enumerate(_DIGITS + _LETTERS)}
 
 
-def _check_char(total: int) -> str:
-    remainder = total % 11
-    return "0" if remainder == 0 else "X" if remainder == 1 else str(11 - remainder)
+#: Check character by weighted sum mod 11: 11 - remainder, with 10 -> X and 11 -> 0.
+_CHECK_TABLE: Final = "0X987654321"
+_SCHEME: Final = CheckScheme(_VALUES, WEIGHTS, _CHECK_TABLE)
 
 
 def compact(number: str) -> str:
@@ -46,7 +47,7 @@ def calc_check_digit(number: str) -> str:
     >>> calc_check_digit("60003734"), calc_check_digit("MA01ABCD")
     ('1', '5')
     """
-    return _check_char(sum(w * _VALUES[c] for w, c in zip(WEIGHTS, number[:8], strict=False)))
+    return _SCHEME.check_char(number[:8])
 
 
 def problem(number: str) -> str | None:
@@ -123,6 +124,4 @@ def typos(number: str) -> list[Typo]:
     if problem(number) is None or len(number) != 9 or any(c not in _VALUES for c in number[:8]):
         return []
     alphabets = [_DIGITS if c in _DIGITS else _LETTERS for c in number[:8]] + [_CHECKS]
-    return one_typo_away(
-        number, alphabets=alphabets, values=_VALUES, weights=WEIGHTS, check_char=_check_char
-    )
+    return one_typo_away(number, _SCHEME, alphabets)

@@ -18,9 +18,10 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from stdnum.exceptions import InvalidFormat, InvalidLength, ValidationError
+
 from shixin.ids._text import SEPARATORS, clean
 from shixin.ids.kind import KIND_NAMES, IdKind
-from stdnum.exceptions import InvalidFormat, InvalidLength, ValidationError
 
 _OPAQUE_SEPARATORS: Final = {**SEPARATORS, **{ord(c): None for c in "()[]"}}
 _ALNUM: Final = re.compile(r"[0-9A-Z*]+")

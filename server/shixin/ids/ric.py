@@ -28,8 +28,6 @@ import time
 from functools import lru_cache
 from typing import Final
 
-from shixin.ids._text import clean, isdigits
-from shixin.ids.typos import Typo, one_typo_away
 from stdnum.cn.ric import calc_check_digit as _stdnum_check_digit
 from stdnum.exceptions import (
     InvalidChecksum,
@@ -38,6 +36,9 @@ from stdnum.exceptions import (
     InvalidLength,
     ValidationError,
 )
+
+from shixin.ids._text import clean, isdigits
+from shixin.ids.typos import CheckScheme, Typo, one_typo_away
 
 #: Earliest birth year accepted; GB 11643's own example is born 1880-01-01.
 MIN_BIRTH_YEAR: Final = 1880
@@ -310,6 +311,7 @@ def masked_key(number: str) -> str:
 
 _VALUES: Final = {d: int(d) for d in _DIGITS}
 _ALPHABETS: Final = (_DIGITS,) * 17 + (_CHECKS,)
+_SCHEME: Final = CheckScheme(_VALUES, WEIGHTS, CHECK_CHARS)
 
 
 def _date_ok(number: str) -> bool:
@@ -328,11 +330,4 @@ def typos(number: str) -> list[Typo]:
     number = compact(number)
     if len(number) != 18 or format_problem(number) or calc_check_digit(number) == number[17]:
         return []
-    return one_typo_away(
-        number,
-        alphabets=_ALPHABETS,
-        values=_VALUES,
-        weights=WEIGHTS,
-        check_char=lambda total: CHECK_CHARS[total % 11],
-        accept=_date_ok,
-    )
+    return one_typo_away(number, _SCHEME, _ALPHABETS, accept=_date_ok)

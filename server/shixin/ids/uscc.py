@@ -21,10 +21,11 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
+
 from shixin.ids import orgcode
 from shixin.ids._text import clean
-from shixin.ids.typos import Typo, one_typo_away
-from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
+from shixin.ids.typos import CheckScheme, Typo, one_typo_away
 
 #: The 31 characters a USCC may use; a character's value is its index.
 ALPHABET: Final = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -36,6 +37,7 @@ AUTHORITIES: Final = "123456789ANY"
 _DIGITS: Final = "0123456789"
 _VALUES: Final = {c: i for i, c in enumerate(ALPHABET)}
 _EXCLUDED: Final = frozenset("IOZSV")
+_CHECK_TABLE: Final = "".join(ALPHABET[-r % 31] for r in range(31))  # by weighted sum mod 31
 _SHAPE: Final = re.compile(r"[0-9A-HJ-NP-RTUWXY]{2}[0-9]{6}[0-9A-HJ-NP-RTUWXY]{10}")
 
 
@@ -57,8 +59,7 @@ def calc_check_digit(number: str) -> str:
     >>> calc_check_digit("91110000600037341")
     'L'
     """
-    total = sum(w * _VALUES[c] for w, c in zip(WEIGHTS, number, strict=False))
-    return ALPHABET[-total % 31]
+    return _SCHEME.check_char(number[:17])
 
 
 def _char_problem(position: int, char: str) -> str | None:
@@ -160,6 +161,7 @@ def org_code_problem(number: str) -> str | None:
 
 
 _ALPHABETS: Final = (AUTHORITIES, _DIGITS[1:]) + (_DIGITS,) * 6 + (ALPHABET,) * 10
+_SCHEME: Final = CheckScheme(_VALUES, WEIGHTS, _CHECK_TABLE)
 
 
 def typos(number: str) -> list[Typo]:
@@ -173,10 +175,4 @@ def typos(number: str) -> list[Typo]:
     number = compact(number)
     if _SHAPE.fullmatch(number) is None or calc_check_digit(number) == number[17]:
         return []
-    return one_typo_away(
-        number,
-        alphabets=_ALPHABETS,
-        values=_VALUES,
-        weights=WEIGHTS,
-        check_char=lambda total: ALPHABET[-total % 31],
-    )
+    return one_typo_away(number, _SCHEME, _ALPHABETS)

@@ -22,7 +22,7 @@ from shixin.matching.features import (
     normalize_gender,
     region_evidence,
 )
-from shixin.matching.levels import Verdict, combine
+from shixin.matching.levels import NAME_AGREES, ORG_NAME_AGREES, Verdict, combine
 from shixin.names import by_strength, compare_org, compare_person
 from shixin.names import query_keys as name_query_keys
 from shixin.store import Party, ReadView, StoredRecord
@@ -100,7 +100,7 @@ def infer_kind(query: Query, parsed: ParsedId | None) -> str:
     """person, organization, or '' (both) from the kind, the ID number, or the name."""
     if query.kind in ("person", "organization"):
         return query.kind
-    if parsed is not None:
+    if parsed is not None and not _ambiguous_digits(parsed):
         if parsed.kind in _PERSON_ID:
             return "person"
         if parsed.kind in _ORG_ID:
@@ -111,9 +111,30 @@ def infer_kind(query: Query, parsed: ParsedId | None) -> str:
     return ""
 
 
+def _ambiguous_digits(parsed: ParsedId) -> bool:
+    """18 digits that are a mistyped resident ID or a USCC, or a USCC only by chance.
+
+    A resident ID with one wrong digit fails its check and often its birth date;
+    its MOD 31 check as a USCC then holds one time in 31. Either way the number
+    cannot say whose it is, so the name (or nothing) decides the kind, and the
+    typo candidates of both readings are judged.
+    """
+    number = parsed.compact
+    if len(number) != 18 or not number[:17].isdigit():
+        return False
+    return parsed.kind in _ORG_ID or not parsed.valid
+
+
 def match(view: ReadView, query: Query, *, today: date, max_hits: int = 10,
-          include_inactive: bool = False, public_only: bool = False) -> MatchResult:
-    """Match one subject against the snapshot ``view``."""
+          include_inactive: bool = False, public_only: bool = False,
+          max_candidates: int = MAX_CANDIDATES,
+          max_postings: int = MAX_POSTINGS_PER_KEY) -> MatchResult:
+    """Match one subject against the snapshot ``view``.
+
+    Name keys are looked up strongest first (exact forms, then spellings and
+    sounds, then typo keys) until ``max_candidates`` candidates are gathered,
+    reading at most ``max_postings`` postings per key.
+    """
     if not query.name.strip() and not query.id_number.strip():
         raise InvalidArgument("give a name or an ID number (or both)", field="subject",
                               reason="EMPTY_SUBJECT")
@@ -123,7 +144,7 @@ def match(view: ReadView, query: Query, *, today: date, max_hits: int = 10,
     id_hits: dict[tuple[str, int], tuple[str, str]] = {}
     if parsed is not None:
         for qk in query_keys(parsed):
-            for cand in view.postings(qk.key, MAX_POSTINGS_PER_KEY):
+            for cand in view.postings(qk.key, max_postings):
                 prev = id_hits.get(cand)
                 if prev is None or _MATCH_RANK[qk.match] < _MATCH_RANK[prev[0]]:
                     id_hits[cand] = (qk.match, qk.reason)
@@ -131,9 +152,9 @@ def match(view: ReadView, query: Query, *, today: date, max_hits: int = 10,
     if query.name.strip():
         # Strongest keys first: the budget never drops an exact-name candidate for a typo key.
         for key in by_strength(name_query_keys(query.name, kind or None)):
-            for cand in view.postings(key, MAX_POSTINGS_PER_KEY):
+            for cand in view.postings(key, max_postings):
                 candidates.setdefault(cand)
-            if len(candidates) >= MAX_CANDIDATES:
+            if len(candidates) >= max_candidates:
                 break
 
     q_gender = normalize_gender(query.gender) or (parsed.gender if parsed else None)
@@ -195,4 +216,5 @@ def _judge(query: Query, parsed: ParsedId | None, party: Party, rec: StoredRecor
                    gender_evidence(q_gender, l_gender)):
             if ev is not None:
                 extra.append(ev)
-    return combine(id_ev, id_match, name_ev, conflict, extra)
+    agree_at = NAME_AGREES if party.kind == "person" else ORG_NAME_AGREES
+    return combine(id_ev, id_match, name_ev, conflict, extra, agree_at=agree_at)

@@ -1,7 +1,10 @@
 """Plain-text table of measures for the ``shixin measures`` command.
 
 Columns are aligned by terminal width, not by code points, so Chinese titles (two
-columns per character) line up with ASCII codes.
+columns per character) line up with ASCII codes. ROLES ends with the role link in
+brackets where the clause names more than the debtor ("[officer_of_debtor]": those
+officers of a listed organisation are restricted; "[debtor_is_officer]": an organisation
+is reached through such an officer who is listed).
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ def _row(measure: Measure) -> tuple[str, ...]:
         measure.clause,
         measure.title_zh,
         actions,
-        ",".join(measure.applies_to),
+        ",".join(measure.applies_to) + (f" [{measure.role_link}]" if measure.role_link else ""),
         _departments(measure),
     )
 

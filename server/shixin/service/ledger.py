@@ -1,10 +1,21 @@
 """Which units were told of which records (通报给已推送单位), written off the hot path.
 
-A query answer that shows a unit an active record, or a feed message that
-delivers an activation, means the unit "was told": it must later be told when
-the record ends. Recording that on every query would put an LMDB write on the
-query path, so entries are queued and a background thread commits them in
-batches; ``flush()`` makes them durable (the server flushes on shutdown).
+A unit that is shown a record while it is live — an active hit in a Match
+answer, or the activation in the change feed — was *told* of it and must be
+told, in turn, when the record stops being live: that deactivation is the one
+it has to acknowledge (lift its measures, or declare one kept).
+
+Telling is tied to a *period* of the record (see ``shixin.store.layout``): the
+stretch between one activation and the deactivation that ends it. A unit told
+during period ``p`` owes an acknowledgement for the deactivation that ends
+``p`` — not for earlier deactivations (it learnt of the record after them),
+and not for later ones (after lifting, it was not told again unless it asked
+again). A unit that reads an activation whose period has already ended, in
+the same snapshot, learnt nothing it must act on, so that is not recorded.
+
+Recording on every query would put an LMDB write on the query path, so
+entries are queued and a background thread commits them in batches;
+``flush()`` makes them durable (the server flushes on shutdown).
 """
 
 from __future__ import annotations
@@ -13,7 +24,9 @@ import json
 import queue
 import threading
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 import structlog
 
@@ -22,6 +35,26 @@ from shixin.store.layout import told_key
 
 log = structlog.get_logger(__name__)
 
+BATCH_MAX = 5000
+
+
+def current_period(doc: Mapping[str, Any]) -> int:
+    """The period a caller that sees the record live *now* is told of.
+
+    ``live`` is what the feed last reported. When it says the record is not
+    live although the caller saw it live, either its first activation (on
+    ``published_on``) is not in the feed yet — period 0 — or it was deactivated
+    between the caller's snapshot and this call: then the caller saw the period
+    that deactivation ended.
+
+    >>> current_period({"live": True, "nd": 2}), current_period({"live": False, "nd": 2})
+    (2, 1)
+    >>> current_period({})
+    0
+    """
+    ended = int(doc.get("nd", 0))
+    return ended if doc.get("live") or ended == 0 else ended - 1
+
 
 class ToldLedger:
     """Batching writer of the told ledger."""
@@ -29,23 +62,38 @@ class ToldLedger:
     def __init__(self, store: Store, *, interval: float = 0.2) -> None:
         self.store = store
         self.interval = interval
-        self._queue: queue.Queue[tuple[str, str, str] | None] = queue.Queue()
-        self._seen: set[tuple[str, str]] = set()
+        self._queue: queue.Queue[tuple[str, str, int, str] | None] = queue.Queue()
+        self._seen: set[tuple[str, str, int]] = set()
         self._lock = threading.Lock()
         self._done = threading.Condition()
         self._pending = 0
         self._thread = threading.Thread(target=self._run, name="told-ledger", daemon=True)
         self._thread.start()
 
-    def tell(self, unit: str, record_id: str, via: str) -> None:
-        """Note that ``unit`` was shown ``record_id`` (cheap: a set lookup and a queue put)."""
-        key = (unit, record_id)
+    def tell(self, unit: str, record_id: str, via: str, period: int | None = None) -> None:
+        """Note that ``unit`` was shown ``record_id`` live, during ``period``.
+
+        Callers that hold the record's document pass ``current_period(doc)``
+        from their own snapshot; without it, the period is read now (one
+        small read transaction).
+        """
+        if period is None:
+            found = self._period_now(record_id)
+            if found is None:
+                return
+            period = found
+        key = (unit, record_id, period)
         with self._lock:
             if key in self._seen:
                 return
             self._seen.add(key)
             self._pending += 1
-        self._queue.put((unit, record_id, via))
+        self._queue.put((unit, record_id, period, via))
+
+    def knows(self, unit: str, record_id: str, period: int) -> bool:
+        """Whether this process was told (queued or committed) of the unit's telling."""
+        with self._lock:
+            return (unit, record_id, period) in self._seen
 
     def flush(self, timeout: float = 10.0) -> None:
         """Block until every queued entry is committed."""
@@ -58,6 +106,11 @@ class ToldLedger:
         self._queue.put(None)
         self._thread.join(timeout=10)
 
+    def _period_now(self, record_id: str) -> int | None:
+        with self.store.read_txn() as txn:
+            raw = txn.get(record_id.encode(), db=self.store.dbs["records"])
+        return current_period(json.loads(raw)) if raw is not None else None
+
     def _run(self) -> None:
         while True:
             item = self._queue.get()
@@ -66,7 +119,7 @@ class ToldLedger:
             batch = [item]
             deadline = time.monotonic() + self.interval
             stop = False
-            while len(batch) < 5000:
+            while len(batch) < BATCH_MAX:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break
@@ -82,19 +135,21 @@ class ToldLedger:
             if stop:
                 return
 
-    def _commit(self, batch: list[tuple[str, str, str]]) -> None:
+    def _commit(self, batch: list[tuple[str, str, int, str]]) -> None:
         now = datetime.now(UTC).isoformat(timespec="seconds")
         try:
             with self.store.write_txn() as txn:
                 db = self.store.dbs["told"]
-                for unit, rid, via in batch:
-                    txn.put(told_key(unit, rid), json.dumps({"at": now, "via": via}).encode(),
+                for unit, rid, period, via in batch:
+                    # The first telling of a period is the one that counts: keep it.
+                    txn.put(told_key(unit, rid, period),
+                            json.dumps({"at": now, "via": via}).encode(),
                             db=db, overwrite=False)
         except Exception:  # pragma: no cover - logged, entries retried on next tell
             log.exception("told_ledger_commit_failed", entries=len(batch))
             with self._lock:
-                for unit, rid, _ in batch:
-                    self._seen.discard((unit, rid))
+                for unit, rid, period, _ in batch:
+                    self._seen.discard((unit, rid, period))
         with self._done:
             self._pending -= len(batch)
             self._done.notify_all()

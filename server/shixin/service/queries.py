@@ -5,14 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from shixin.auth import Principal, Role
-from shixin.auth import can_see_full_ids, can_see_nonpublic, check_match, check_public_query
-from shixin.errors import InvalidArgument
+from shixin.auth import (
+    Principal,
+    Role,
+    can_see_full_ids,
+    can_see_nonpublic,
+    check_match,
+    check_public_query,
+)
+from shixin.errors import InvalidArgument, PermissionDenied
 from shixin.ids import ParsedId
 from shixin.lifecycle import Status
 from shixin.matching import Hit, Query, match
-from shixin.measures import Catalogue, Measure, applicable_action
-from shixin.measures import Role as MeasureRole
+from shixin.matching.engine import infer_kind
+from shixin.measures import Catalogue, DepartmentScope, Measure, Verdict, judge, officer_check
 from shixin.service.clock import Clock
 from shixin.service.guard import guarded
 from shixin.service.ledger import ToldLedger
@@ -20,6 +26,15 @@ from shixin.service.views import shown_id
 from shixin.store import ReadView, Store
 
 MAX_HITS = 100
+
+
+@dataclass(frozen=True, slots=True)
+class OfficerEffectView:
+    """What the measure does to an organisation whose officer is this listed debtor."""
+
+    roles: tuple[str, ...]
+    actions: tuple[str, ...]
+    explanation: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +46,10 @@ class MeasureVerdict:
     applies: bool
     actions: tuple[str, ...]
     explanation: str
+    role: str = "debtor"
+    clause: str = ""
+    reach: str = ""
+    officer_effect: OfficerEffectView | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,19 +92,26 @@ class MatchOutcome:
     status: str
     hits: tuple[HitView, ...]
     id_check: IdCheckView
+    officer_check: str = ""
 
 
-def measure_verdict(measure: Measure, role: str, debtor_kind: str) -> MeasureVerdict:
+def measure_verdict(measure: Measure, role: str, debtor_kind: str, *, live: bool = True,
+                    state: str = "active", confirmed: bool = True) -> MeasureVerdict:
     """Whether ``measure`` reaches a hit through ``role``, and what the unit must do."""
-    actions = applicable_action(measure, MeasureRole(role), debtor_kind)
-    if actions is None:
-        why = (f"{measure.code} ({measure.clause}) does not reach the {role} of a listed "
-               f"{debtor_kind}")
-        return MeasureVerdict(measure.code, measure.title_zh, False, (), why)
-    acts = tuple(a.value for a in actions)
-    via = "the debtor itself" if role == "debtor" else f"the debtor's {role}"
-    why = f"{measure.code} ({measure.title_zh}) applies to {via}: {', '.join(acts)}"
-    return MeasureVerdict(measure.code, measure.title_zh, True, acts, why)
+    return _verdict_view(judge(measure, role, debtor_kind, live=live, state=state,
+                               confirmed=confirmed))
+
+
+def _verdict_view(v: Verdict) -> MeasureVerdict:
+    effect = None
+    if v.officer_effect is not None:
+        e = v.officer_effect
+        effect = OfficerEffectView(tuple(r.value for r in e.roles),
+                                   tuple(a.value for a in e.actions), e.explanation)
+    return MeasureVerdict(code=v.measure.code, title=v.measure.title_zh, applies=v.applies,
+                          actions=tuple(a.value for a in v.actions), explanation=v.explanation,
+                          role=v.role.value, clause=v.measure.clause, reach=v.reach.value,
+                          officer_effect=effect)
 
 
 class QueryService:
@@ -99,15 +125,38 @@ class QueryService:
         self.catalogue = catalogue
 
     def purpose_measure(self, principal: Principal, purpose: str) -> Measure | None:
-        """Check the caller may use ``purpose`` and return its measure (None for none)."""
-        guarded(check_match, principal, purpose or None)
-        if not purpose or principal.role == Role.PUBLIC:
+        """Check the caller may use ``purpose`` and return its measure (None for none).
+
+        Public callers' purposes are ignored. Otherwise an unknown code is an
+        INVALID_ARGUMENT naming ``purpose`` (checked first, so a typo is not reported as
+        a permission problem), and a refusal names the units that do apply the measure.
+        """
+        purpose = (purpose or "").strip()
+        if principal.role == Role.PUBLIC:
+            guarded(check_match, principal, None)
             return None
+        measure = None
+        if purpose:
+            try:
+                measure = self.catalogue.measure(purpose)
+            except KeyError as exc:
+                raise InvalidArgument(f"{exc} (`shixin measures` lists the codes)",
+                                      field="purpose", reason="UNKNOWN_MEASURE") from None
         try:
-            return self.catalogue.measure(purpose)
-        except KeyError:
-            raise InvalidArgument(f"unknown measure code {purpose!r}", field="purpose",
-                                  reason="UNKNOWN_MEASURE") from None
+            guarded(check_match, principal, purpose or None)
+        except PermissionDenied as exc:
+            if measure is None:
+                raise
+            raise PermissionDenied(f"{exc.message}; {self._who_applies(measure)}",
+                                   reason=exc.reason) from None
+        return measure
+
+    def _who_applies(self, measure: Measure) -> str:
+        named = f"{measure.code} ({measure.title_zh}, {measure.clause})"
+        if measure.department_scope is DepartmentScope.EXTERNAL:
+            return f"{named} is not applied by any local unit: {measure.note}"
+        units = ", ".join(u.code for u in self.catalogue.units_for_measure(measure.code))
+        return f"{named} is applied by {units}"
 
     def match(self, principal: Principal, query: Query, *, purpose: str = "",
               max_hits: int = 10, include_inactive: bool = False) -> MatchOutcome:
@@ -136,7 +185,10 @@ class QueryService:
             for h in hits:
                 if h.status.active:
                     self.ledger.tell(principal.id, h.record_id, "match")
-        return MatchOutcome(result.status, hits, _id_check(result.id_check, whole))
+        advice = ""
+        if measure is not None and infer_kind(query, result.id_check) != "person":
+            advice = officer_check(measure) or ""
+        return MatchOutcome(result.status, hits, _id_check(result.id_check, whole), advice)
 
     def _view(self, hit: Hit, measure: Measure | None, whole: bool) -> HitView:
         rec = hit.record.record
@@ -158,7 +210,9 @@ class QueryService:
             court=rec.get("court", ""),
             published_on=rec.get("published_on", ""),
             expires_on=hit.status.expires_on.isoformat() if hit.status.expires_on else "",
-            measure=measure_verdict(measure, party.role, debtor["kind"]) if measure else None,
+            measure=measure_verdict(measure, party.role, debtor["kind"],
+                                    live=hit.status.active, state=hit.status.state.value,
+                                    confirmed=hit.level == "definitive") if measure else None,
         )
 
 

@@ -9,14 +9,21 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from shixin.auth import Principal, Role, can_see_full_ids, can_see_nonpublic, check_push
+from shixin.auth import (
+    AuthError,
+    Principal,
+    Role,
+    can_see_full_ids,
+    can_see_nonpublic,
+    check_push,
+)
 from shixin.errors import InvalidArgument, NotFound, PermissionDenied
 from shixin.lifecycle import open_deadlines
 from shixin.records import parse_record
 from shixin.service.clock import Clock
-from shixin.service.guard import guarded
-from shixin.service.views import RecordView, record_view
+from shixin.service.views import RecordView, record_view, shown_id
 from shixin.store import ApplyResult, ReadView, Store, Writer
+from shixin.store.layout import day_prefix
 from shixin.store.lookup import find_record_id
 
 
@@ -47,39 +54,50 @@ class RecordService:
         self.clock = clock
         self.changed = threading.Condition()
 
+    @staticmethod
+    def check_pusher(principal: Principal) -> None:
+        """Only courts push (the policy's separation of duties): refuse anyone else."""
+        if principal.role != Role.COURT:
+            raise PermissionDenied(
+                f"{principal.describe()} may not push records: only courts publish to the list",
+                reason="NOT_A_COURT")
+
+    @staticmethod
+    def _check_court(principal: Principal, court: str) -> None:
+        try:
+            check_push(principal, court)
+        except AuthError as exc:
+            raise PermissionDenied(exc.reason, reason="OTHER_COURT") from None
+
     def push(self, principal: Principal, obj: Mapping[str, Any]) -> ApplyResult:
-        """Apply one record or event atomically; raise a ShixinError when rejected."""
-        if principal.role not in (Role.COURT, Role.ADMIN):
-            raise PermissionDenied(f"{principal.role.value} callers may not push records",
-                                   reason="NOT_A_COURT")
+        """Apply one record or event in one write transaction; raise a ShixinError when
+        rejected, in which case nothing was written."""
+        self.check_pusher(principal)
         today = self.clock()
         with self.store.write_txn() as txn:
             writer = Writer(self.store, txn, today=today, principal=principal.id)
-            writer.catch_up_expiries()
+            writer.catch_up()
+            view = ReadView(self.store, txn)
             if is_event(obj):
-                self._check_event_court(principal, ReadView(self.store, txn), obj)
+                rid = find_record_id(lambda r: view.get(r) is not None,
+                                     str(obj.get("case_number") or ""),
+                                     str(obj.get("id_number") or ""), str(obj.get("name") or ""))
+                rec = view.get(rid) if rid else None
+                if rec is not None:
+                    self._check_court(principal, rec.record.get("court", ""))
                 result = writer.put_event(obj)
             else:
                 record = parse_record(obj)
-                guarded(check_push, principal, record.court)
-                existing = ReadView(self.store, txn).get(record.record_id)
+                self._check_court(principal, record.court)
+                existing = view.get(record.record_id)
                 if existing is not None:
-                    guarded(check_push, principal, existing.record.get("court", ""))
+                    self._check_court(principal, existing.record.get("court", ""))
                 result = writer.put_record(record)
             feed_added = writer.feed_added
         if feed_added:
             with self.changed:
                 self.changed.notify_all()
         return result
-
-    def _check_event_court(self, principal: Principal, view: ReadView,
-                           obj: Mapping[str, Any]) -> None:
-        rid = find_record_id(lambda r: view.get(r) is not None,
-                             str(obj.get("case_number") or ""), str(obj.get("id_number") or ""),
-                             str(obj.get("name") or ""))
-        rec = view.get(rid) if rid else None
-        if rec is not None:
-            guarded(check_push, principal, rec.record.get("court", ""))
 
     def _find(self, view: ReadView, principal: Principal, record_id: str, case_number: str,
               id_number: str, name: str) -> Any:
@@ -114,14 +132,23 @@ class RecordService:
             view = ReadView(self.store, txn)
             rec = self._find(view, principal, record_id, case_number, id_number, name)
             whole = can_see_full_ids(principal)
-            return record_view(rec, self.clock(), whole_ids=whole), view.history(rec.record_id)
+            entries = view.history(rec.record_id)
+        if not whole:
+            entries = [{**e, "record": masked_record(e["record"])} if e.get("type") == "version"
+                       else e for e in entries]
+        return record_view(rec, self.clock(), whole_ids=whole), entries
 
     def overdue(self, principal: Principal, *, court: str = "",
                 as_of: date | None = None) -> list[Overdue]:
-        """Court actions past their deadline, by court then deadline."""
-        if principal.role == Role.PUBLIC:
-            raise PermissionDenied("public callers may not list overdue actions",
-                                   reason="PUBLIC_NO_REPORTS")
+        """Court actions past their deadline, by court then deadline.
+
+        Courts see their own; admins (who supervise the courts) see all or one
+        court. The report judges the deadlines open on ``as_of`` (default today).
+        """
+        if principal.role not in (Role.COURT, Role.ADMIN):
+            raise PermissionDenied(f"{principal.describe()} may not list overdue court "
+                                   "actions: courts see their own, admins all",
+                                   reason="NOT_A_SUPERVISOR")
         if principal.role == Role.COURT:
             if court and court != principal.court:
                 raise PermissionDenied(f"court {principal.court!r} may not list another "
@@ -129,7 +156,7 @@ class RecordService:
             court = principal.court or ""
         today = as_of or self.clock()
         out: list[Overdue] = []
-        limit = f"{today:%Y%m%d}".encode()
+        limit = day_prefix(today)
         with self.store.read_txn() as txn:
             view = ReadView(self.store, txn)
             seen: set[str] = set()
@@ -153,6 +180,24 @@ class RecordService:
                                                d.description))
         out.sort(key=lambda o: (o.court, o.due_on, o.case_number))
         return out
+
+
+def masked_record(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored version of a record with its ID numbers as a caller without whole IDs sees them.
+
+    >>> masked_record({"debtor": {"id_number": "450202198001011232"}})["debtor"]
+    {'id_number': '4502021980****1232'}
+    """
+    body = dict(record)
+    debtor = dict(body.get("debtor") or {})
+    if debtor.get("id_number"):
+        debtor["id_number"] = shown_id(debtor["id_number"], whole=False)
+    body["debtor"] = debtor
+    if body.get("related_persons"):
+        body["related_persons"] = [
+            {**p, "id_number": shown_id(p["id_number"], whole=False)} if p.get("id_number")
+            else dict(p) for p in body["related_persons"]]
+    return body
 
 
 def parse_json_line(line: str) -> dict[str, Any]:

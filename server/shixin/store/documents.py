@@ -8,13 +8,21 @@ of its lifecycle, and bookkeeping for the expiry index.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from shixin.lifecycle import Event, Status, parse_event, status
 from shixin.records import ListRecord
+
+# One encoder and decoder for every document: json.dumps/loads build a new
+# encoder per call when given options, and decode bytes by sniffing them.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True,
+                           check_circular=False).encode
+_DECODE = json.JSONDecoder().decode
+STATUS_CACHE_SIZE = 1 << 16
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +64,40 @@ def build_document(record: ListRecord, events: list[dict[str, Any]], versions: i
 
 
 def dumps(doc: dict[str, Any]) -> bytes:
-    """Compact UTF-8 JSON, stable key order (so equal documents are equal bytes)."""
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+    """Compact UTF-8 JSON, stable key order (so equal documents are equal bytes).
+
+    >>> dumps({"b": 1, "a": [None, "x"]})
+    b'{"a":[null,"x"],"b":1}'
+    """
+    return _ENCODE(doc).encode()
+
+
+def loads(raw: bytes) -> dict[str, Any]:
+    """Inverse of :func:`dumps`.
+
+    >>> loads(dumps({"a": "张"}))
+    {'a': '张'}
+    """
+    doc: dict[str, Any] = _DECODE(raw.decode())
+    return doc
+
+
+@lru_cache(maxsize=STATUS_CACHE_SIZE)
+def _status(published_on: date, expires_on: date | None, events: tuple[Event, ...],
+            today: date) -> Status:
+    return status(published_on, expires_on, events, today)
+
+
+def status_of(published_on: date, expires_on: date | None, events: Sequence[Event],
+              today: date) -> Status:
+    """``lifecycle.status``, memoised: it is a pure function of its arguments.
+
+    Most records have no events, so the key is mostly the two dates and today,
+    and a list of a million records has a few thousand of those: matching and
+    import replay a record's lifecycle once per distinct history, not once per
+    candidate. ``Status`` and ``Event`` are frozen, so sharing results is safe.
+    """
+    return _status(published_on, expires_on, tuple(events), today)
 
 
 class StoredRecord:
@@ -71,7 +111,7 @@ class StoredRecord:
     @classmethod
     def from_bytes(cls, raw: bytes) -> StoredRecord:
         """Decode a stored document."""
-        return cls(json.loads(raw))
+        return cls(loads(raw))
 
     @property
     def record_id(self) -> str:
@@ -115,4 +155,4 @@ class StoredRecord:
 
     def status(self, today: date) -> Status:
         """Life-cycle state as of today: computed, never stored, so expiry needs no job."""
-        return status(self.published_on, self.expires_on, self.events, today)
+        return status_of(self.published_on, self.expires_on, self.events, today)

@@ -8,7 +8,14 @@ from typing import Any
 
 from shixin.store.documents import StoredRecord
 from shixin.store.env import Store
-from shixin.store.layout import POSTING_LEN, ack_key, seq_bytes, told_key
+from shixin.store.layout import (
+    POSTING_LEN,
+    ack_key,
+    parse_told_key,
+    seq_bytes,
+    seq_from,
+    told_key,
+)
 from shixin.store.lookup import find_record_id
 
 
@@ -86,24 +93,30 @@ class ReadView:
     def feed_head(self) -> int:
         """Last feed sequence (0 when empty)."""
         with self.txn.cursor(db=self.store.dbs["feed"]) as cur:
-            return int.from_bytes(cur.key(), "big") if cur.last() else 0
+            return seq_from(cur.key()) if cur.last() else 0
 
-    def expiry_due(self, day_key: bytes) -> bool:
-        """Whether some record's expiry day is on or before ``day_key`` (YYYYMMDD)."""
-        with self.txn.cursor(db=self.store.dbs["expiry"]) as cur:
+    def wake_due(self, day_key: bytes) -> bool:
+        """Whether some record's wake day (publication, expiry) is on or before ``day_key``."""
+        with self.txn.cursor(db=self.store.dbs["wake"]) as cur:
             return bool(cur.first()) and bytes(cur.key()[:8]) <= day_key
 
-    def told(self, unit: str, record_id: str) -> dict[str, Any] | None:
-        """When and how a unit was told of a record, if it was."""
-        raw = self.txn.get(told_key(unit, record_id), db=self.store.dbs["told"])
+    def told(self, unit: str, record_id: str, period: int) -> dict[str, Any] | None:
+        """When and how a unit was told of a record during ``period``, if it was."""
+        raw = self.txn.get(told_key(unit, record_id, period), db=self.store.dbs["told"])
         return json.loads(raw) if raw is not None else None
 
-    def told_units(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        """Every (unit, record_id, info) of the told ledger."""
+    def told_entries(self, unit: str = "") -> Iterator[tuple[str, str, int, dict[str, Any]]]:
+        """Every (unit, record_id, period, info) of the told ledger, or one unit's."""
+        prefix = f"{unit}\0".encode() if unit else b""
         with self.txn.cursor(db=self.store.dbs["told"]) as cur:
+            if not cur.set_range(prefix):
+                return
             for key, value in cur.iternext():
-                unit, rid = bytes(key).decode().split("\0", 1)
-                yield unit, rid, json.loads(value)
+                raw = bytes(key)
+                if not raw.startswith(prefix):
+                    break
+                who, rid, period = parse_told_key(raw)
+                yield who, rid, period, json.loads(value)
 
     def ack(self, unit: str, seq: int) -> dict[str, Any] | None:
         """A unit's acknowledgement of a feed entry."""

@@ -1,11 +1,17 @@
 """Applying pushes to the index inside one write transaction.
 
-Every change of a record's "live hit" status (as of today) appends one entry
-to the change feed, so that units lift their measures in time. Records past
-their expiry date are found through the expiry index and reported the first
-time anything writes or reads the feed on or after the day after
-``expires_on`` — no background job is needed for queries, which compute the
-state from the date.
+Every change of a record's activeness (is it a live hit today?) appends one
+entry to the change feed, so that units lift their measures in time. The
+record document remembers what the feed last said about it (``live``), how
+many deactivations it reported (``nd``, the current *period*, see
+``layout``) and their sequences (``ds``); a change is appended exactly when
+the state computed from the events and today disagrees with ``live``.
+
+Two changes need no event: a record coming into force on ``published_on``
+and one expiring the day after ``expires_on``. Their day is kept in the
+``wake`` index, and ``catch_up`` reports every change whose day has come the
+first time anything writes, or reads the feed, on or after it. Queries never
+wait for that: they compute the state from the date.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import structlog
 from shixin.errors import FailedPrecondition, InvalidArgument, NotFound
 from shixin.lifecycle import (
     EventError,
+    State,
     Status,
     TransitionError,
     check_transition,
@@ -31,25 +38,42 @@ from shixin.records import ListRecord
 from shixin.store.documents import StoredRecord, build_document, dumps
 from shixin.store.env import Store
 from shixin.store.keys import record_index_keys
-from shixin.store.layout import due_key, expiry_key, posting, seq_bytes, seq_from
+from shixin.store.layout import day_key, day_of, day_prefix, posting, seq_bytes, seq_from
 from shixin.store.lookup import find_record_id
 
 log = structlog.get_logger(__name__)
 
+BOOKKEEPING = ("ix", "live", "nd", "ds", "wk", "dk")
+"""Document fields the writer keeps across versions of a record (not part of the record)."""
+
 
 @dataclass(frozen=True, slots=True)
 class ApplyResult:
-    """What one push did."""
+    """What one push did: the record, its state after, and the feed change it caused."""
 
     record_id: str
     unchanged: bool
     state: str
     change: str = ""
+    feed_sequence: int = 0
 
 
 def utc_now() -> str:
     """Timestamp of server-side acceptance."""
     return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def wake_day(rec: StoredRecord, st: Status, today: date) -> date | None:
+    """The next day on which the record's activeness changes with no event, if any.
+
+    A record pending until a future ``published_on`` comes into force on it; a
+    live record with an end date stops being live the day after it.
+    """
+    if st.state is State.PENDING and rec.published_on > today:
+        return rec.published_on
+    if st.active and st.expires_on is not None:
+        return st.expires_on + timedelta(days=1)
+    return None
 
 
 class Writer:
@@ -84,12 +108,13 @@ class Writer:
         doc = build_document(record, events, versions)
         if old is not None and old["r"] == doc["r"]:
             return ApplyResult(rid, True, StoredRecord(old).status(self.today).state.value)
-        before = StoredRecord(old).status(self.today) if old else None
+        for name in BOOKKEEPING:
+            if old is not None and name in old:
+                doc[name] = old[name]
         keys = record_index_keys(record)
-        if old is not None:
-            for key, party in old.get("ix", []):
-                self.txn.delete(key.encode(), posting(rid, party), db=self.db["ix"])
         ix_db = self.db["ix"]
+        for key, party in (old or {}).get("ix", []):
+            self.txn.delete(key.encode(), posting(rid, party), db=ix_db)
         for key, party in keys:
             self.txn.put(key.encode(), posting(rid, party), db=ix_db, dupdata=True)
         doc["ix"] = keys
@@ -99,7 +124,7 @@ class Writer:
             "type": "version", "seq": seq, "received_at": utc_now(),
             "pushed_by": self.principal, "record": doc["r"],
         }), db=self.db["history"])
-        return self._finish(rid, doc, old, before, "record pushed")
+        return self._settle(doc)
 
     # -- events -----------------------------------------------------------
     def put_event(self, obj: Mapping[str, Any]) -> ApplyResult:
@@ -124,102 +149,121 @@ class Writer:
         old = self._load(rid)
         assert old is not None
         stored = StoredRecord(old)
-        entry = {k: v for k, v in _event_json(obj).items()}
-        for existing in old["e"]:
-            if {k: existing.get(k) for k in entry} == entry:
-                return ApplyResult(rid, True, stored.status(self.today).state.value)
+        entry = _event_json(obj)
+        if any(_defining(existing) == entry for existing in old["e"]):
+            return ApplyResult(rid, True, stored.status(self.today).state.value)
         try:
             check_transition(stored.published_on, stored.expires_on, stored.events, event,
                              self.today)
         except TransitionError as exc:
-            raise FailedPrecondition(exc.message, reason=exc.code, field="event") from None
-        before = stored.status(self.today)
+            raise FailedPrecondition(exc.message, reason=exc.reason, field="event") from None
         seq = self._next("hist_seq")
         entry.update(seq=seq, received_at=utc_now(), pushed_by=self.principal)
         doc = dict(old)
         doc["e"] = [*old["e"], entry]
         self.txn.put(rid.encode() + seq_bytes(seq), dumps({"type": "event", **entry}),
                      db=self.db["history"])
-        reason = f"{event.type.value}: {event.reason}" if event.reason else event.type.value
-        return self._finish(rid, doc, old, before, reason)
+        return self._settle(doc)
 
-    # -- feed and expiry --------------------------------------------------
-    def _finish(self, rid: str, doc: dict[str, Any], old: dict[str, Any] | None,
-                before: Status | None, reason: str) -> ApplyResult:
-        after = StoredRecord(doc).status(self.today)
-        old_xk = old.get("xk") if old else None
-        new_xk = None
-        if after.active and after.expires_on is not None:
-            new_xk = expiry_key(after.expires_on + timedelta(days=1), rid).decode()
-        if old_xk and old_xk != new_xk:
-            self.txn.delete(old_xk.encode(), db=self.db["expiry"])
-        if new_xk:
-            self.txn.put(new_xk.encode(), b"", db=self.db["expiry"])
-        doc["xk"] = new_xk
-        self._index_deadlines(rid, doc, old)
-        self.txn.put(rid.encode(), dumps(doc), db=self.db["records"])
-        change = ""
-        was_active = before.active if before else False
-        if after.active != was_active:
-            change = "activated" if after.active else "deactivated"
-            self.append_change(doc, change, after.since, reason)
-        return ApplyResult(rid, False, after.state.value, change)
+    # -- state, feed, wake-up and deadline indexes -----------------------
+    def _settle(self, doc: dict[str, Any], on: date | None = None) -> ApplyResult:
+        """Report the record's change of activeness on ``on`` (default today), if any,
+        re-index it and store it."""
+        day = on or self.today
+        rec = StoredRecord(doc)
+        after = rec.status(day)
+        kind, seq = self._report(doc, after, day)
+        self._index_wake(doc, rec, after, day)
+        self._index_deadlines(doc, rec, day)
+        self.txn.put(rec.record_id.encode(), dumps(doc), db=self.db["records"])
+        return ApplyResult(rec.record_id, False, after.state.value, kind, seq)
 
-    def _index_deadlines(self, rid: str, doc: dict[str, Any], old: dict[str, Any] | None) -> None:
+    def _report(self, doc: dict[str, Any], after: Status, known_on: date) -> tuple[str, int]:
+        """Append the change the feed has not reported yet; ("", 0) when there is none.
+
+        ``known_on`` is the first day anyone could know of the change: the day it
+        was pushed, or for a date-driven change its own day (the dates were
+        in the record all along), which is when the units' grace days start.
+        """
+        if after.active == bool(doc.get("live", False)):
+            return "", 0
+        kind = "activated" if after.active else "deactivated"
+        period = int(doc.get("nd", 0))
+        seq = self._next("feed_seq")
+        record = doc["r"]
+        self.txn.put(seq_bytes(seq), dumps({
+            "seq": seq, "kind": kind, "rid": doc["id"], "period": period,
+            "case_number": record["case_number"], "court": record.get("court", ""),
+            "public": bool(record.get("public", True)),
+            "effective_on": after.since.isoformat(), "reason": after.reason or after.state.value,
+            "recorded_at": utc_now(), "recorded_on": self.today.isoformat(),
+            "known_on": known_on.isoformat(),
+        }), db=self.db["feed"])
+        self.feed_added += 1
+        doc["live"] = after.active
+        if not after.active:
+            doc["nd"] = period + 1
+            doc["ds"] = [*doc.get("ds", []), seq]
+        return kind, seq
+
+    def _index_wake(self, doc: dict[str, Any], rec: StoredRecord, after: Status,
+                    day: date) -> None:
+        wake = wake_day(rec, after, day)
+        new = day_key(wake, rec.record_id).decode() if wake is not None else None
+        old = doc.get("wk")
+        if old and old != new:
+            self.txn.delete(old.encode(), db=self.db["wake"])
+        if new:
+            self.txn.put(new.encode(), b"", db=self.db["wake"])
+        doc["wk"] = new
+
+    def _index_deadlines(self, doc: dict[str, Any], rec: StoredRecord, day: date) -> None:
         """Keep the deadline index in step with the record's open deadlines."""
-        stored = StoredRecord(doc)
         keys = sorted({
-            due_key(d.due_on, rid).decode()
-            for d in open_deadlines(stored.published_on, stored.expires_on, stored.events,
-                                    self.today)
+            day_key(d.due_on, rec.record_id).decode()
+            for d in open_deadlines(rec.published_on, rec.expires_on, rec.events, day)
         })
-        for key in (old or {}).get("dk", []):
+        for key in doc.get("dk", []):
             if key not in keys:
                 self.txn.delete(key.encode(), db=self.db["due"])
         for key in keys:
             self.txn.put(key.encode(), b"", db=self.db["due"])
         doc["dk"] = keys
 
-    def append_change(self, doc: Mapping[str, Any], kind: str, effective_on: date,
-                      reason: str) -> int:
-        """Append one change to the feed; returns its sequence."""
-        seq = self._next("feed_seq")
-        self.txn.put(seq_bytes(seq), dumps({
-            "seq": seq, "kind": kind, "rid": doc["id"],
-            "case_number": doc["r"]["case_number"], "public": bool(doc["r"].get("public", True)),
-            "effective_on": effective_on.isoformat(), "reason": reason,
-            "recorded_at": utc_now(),
-        }), db=self.db["feed"])
-        self.feed_added += 1
-        return seq
+    def catch_up(self) -> int:
+        """Report the date-driven changes (publication, expiry) whose day has come.
 
-    def catch_up_expiries(self) -> int:
-        """Report records whose expiry day has come; returns how many."""
-        limit = f"{self.today:%Y%m%d}".encode()
-        due: list[bytes] = []
-        with self.txn.cursor(db=self.db["expiry"]) as cur:
-            for key in cur.iternext(keys=True, values=False):
-                if key[:8] > limit:
-                    break
-                due.append(bytes(key))
-        for key in due:
-            rid = key[8:].decode()
-            self.txn.delete(key, db=self.db["expiry"])
-            old = self._load(rid)
-            if old is None:
+        Each is settled as of its own day, earliest first, so that a record that
+        came into force and expired since the last catch-up is reported as both,
+        in order: a unit that saw it live in between must hear of the end.
+        Returns how many wake-ups were handled.
+        """
+        limit = day_prefix(self.today)
+        handled = 0
+        wake_db = self.db["wake"]
+        while True:
+            with self.txn.cursor(db=wake_db) as cur:
+                if not cur.first() or bytes(cur.key()[:8]) > limit:
+                    return handled
+                key = bytes(cur.key())
+            self.txn.delete(key, db=wake_db)
+            handled += 1
+            doc = self._load(key[8:].decode())
+            if doc is None or doc.get("wk") != key.decode():
                 continue
-            st = StoredRecord(old).status(self.today)
-            doc = dict(old)
-            doc["xk"] = None
-            if st.active and st.expires_on is not None:
-                doc["xk"] = expiry_key(st.expires_on + timedelta(days=1), rid).decode()
-                self.txn.put(doc["xk"].encode(), b"", db=self.db["expiry"])
-            self.txn.put(rid.encode(), dumps(doc), db=self.db["records"])
-            if not st.active:
-                day = date(int(key[:4]), int(key[4:6]), int(key[6:8]))
-                self.append_change(doc, "deactivated", day,
-                                   f"expired after {day - timedelta(days=1)}")
-        return len(due)
+            doc["wk"] = None
+            self._settle(doc, day_of(key))
+
+    catch_up_expiries = catch_up
+    """The name ``shixin.service.importer`` calls."""
+
+
+_DEFINING = ("event", "effective_on", "reason", "expires_on")
+
+
+def _defining(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored event entry without its bookkeeping (seq, received_at, pushed_by)."""
+    return {k: entry[k] for k in _DEFINING if entry.get(k)}
 
 
 def _event_json(obj: Mapping[str, Any]) -> dict[str, Any]:

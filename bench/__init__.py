@@ -1,0 +1,1 @@
+"""The benchmark suite: one entry point, ``python bench/run.py`` (see docs/performance.md)."""

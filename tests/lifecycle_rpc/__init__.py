@@ -1,0 +1,1 @@
+"""The lifecycle and the change feed end to end, through the real gRPC server."""

@@ -1,0 +1,1 @@
+"""The measure catalogue and measure verdicts through the real gRPC server."""
