@@ -62,6 +62,11 @@ Columns (percentages):
 - **any hit** — queries with at least one hit (for negatives, the false-alarm rate:
   mostly homonyms listed without an ID number, which the rules make candidates).
 - **floor** — the requirement the test asserts (on the test's list size).
+
+On a longer list a name-only query has more homonyms than the first 10 hits
+can show: they all score the same (every 张伟 is as likely as any other, and
+`Zhang Wei` is also 章伟 or 张玮), so name-only recall@10 falls with the list
+while recall@100 stays; give an ID number, or page through the candidates.
 """
 
 SECTION = """

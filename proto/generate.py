@@ -40,7 +40,10 @@ def _generate(out_dir: Path) -> None:
         f"--mypy_grpc_out={out_dir}",
         *protos,
     ]
-    subprocess.run(cmd, check=True, cwd=PROTO_ROOT, env=env)
+    done = subprocess.run(cmd, cwd=PROTO_ROOT, env=env, capture_output=True, text=True)
+    if done.returncode != 0:  # the mypy plugin chatters on stderr; show it only on failure
+        sys.stderr.write(done.stdout + done.stderr)
+        raise SystemExit(done.returncode)
     (out_dir / "shixin" / "v1" / "__init__.py").write_text(
         '"""Generated protobuf and gRPC code for shixin.v1 (see proto/generate.py)."""\n'
     )

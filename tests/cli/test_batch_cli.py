@@ -191,8 +191,6 @@ def test_batch_spanning_many_messages_keeps_order(served: Running, known: Known,
     assert [(r["ref"], r["status"]) for r in results] == [(r["ref"], r["expect"]) for r in rows]
 
 
-@pytest.mark.xfail(strict=True, reason="shixin.cli.main does not catch BatchFileError: "
-                   "a traceback instead of 'error: …' and exit status 2")
 def test_unreadable_input_file_is_refused_with_a_message(served: Running,
                                                          tmp_path: Path) -> None:
     """An .xls file is refused with a one-line error (exit 2), and no output is written."""

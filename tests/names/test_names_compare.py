@@ -106,6 +106,54 @@ def test_org_same_core_in_other_city() -> None:
     assert result.score == 0.55 and "南宁 vs 柳州" in result.reason
 
 
+@pytest.mark.parametrize(
+    ("query", "listed", "expected"),
+    [
+        (
+            "柳州市隆安科技有限公司",
+            "柳州市隆安科技有限责任公司",
+            NameScore(0.92, "same name without region/legal form: 隆安科技"),
+        ),
+        (
+            "广西壮族自治区江南汽车配件有限公司",
+            "柳州江南汽车配件有限公司",
+            NameScore(0.92, "same name without region/legal form: 江南汽车配件"),
+        ),
+        (
+            "隆安科技有限公司",
+            "柳州市隆安科技有限公司",
+            NameScore(0.92, "same name without region/legal form: 隆安科技"),
+        ),
+        (
+            "广西江南汽车配件有限公司",
+            "南宁市江南区汽车配件有限公司",
+            NameScore(0.85, "same name without region/legal form if 江南 is the place: 汽车配件"),
+        ),
+    ],
+)
+def test_org_brand_named_like_a_county(query: str, listed: str, expected: NameScore) -> None:
+    """A brand that is also a county name elsewhere (隆安, 江南) is part of the core, not a region."""
+    assert compare_org(query, listed) == expected
+
+
+def test_org_county_of_another_city_is_not_the_same_company() -> None:
+    """南宁市隆安科技 (隆安 lies in 南宁) is not taken for 柳州市隆安科技."""
+    assert compare_org("南宁市隆安科技有限公司", "柳州市隆安科技有限公司").score < 0.55
+
+
+@given(
+    st.sampled_from(["", "广西", "广西壮族自治区", "柳州", "柳州市", "南宁市", "广西柳州市"]),
+    st.sampled_from(["", "隆安", "江南", "鱼峰", "城中", "鹿寨", "兴业", "资源"]),
+    org_cores(),
+)
+def test_org_legal_form_swap_never_contradicts_regions(prefix: str, county: str, core: str) -> None:
+    """Swapping 有限公司 for 有限责任公司 keeps the regions, so the score is 0.92 without conflict."""
+    result = compare_org(
+        prefix + county + core + "有限公司", prefix + county + core + "有限责任公司"
+    )
+    assert result.score == 0.92 and "different regions" not in result.reason
+
+
 def test_org_branch() -> None:
     """A branch of the listed company scores a little below the company itself."""
     result = compare_org("鑫达贸易有限公司柳州分公司", "鑫达贸易有限公司")

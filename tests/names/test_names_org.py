@@ -84,6 +84,49 @@ def test_leading_bare_county_is_an_alternative() -> None:
     assert parse_org("柳州鑫达贸易有限公司").alt_core == ""
 
 
+@pytest.mark.parametrize(
+    ("name", "core", "regions", "alt_core", "alt_regions"),
+    [
+        ("柳州市隆安科技有限公司", "隆安科技", ("柳州",), "", ()),
+        ("柳州江南汽车配件有限公司", "江南汽车配件", ("柳州",), "", ()),
+        ("南宁市江南区汽车配件有限公司", "汽车配件", ("南宁", "江南"), "", ()),
+        (
+            "广西壮族自治区江南汽车配件有限公司",
+            "江南汽车配件",
+            ("广西",),
+            "汽车配件",
+            ("广西", "江南"),
+        ),
+        ("隆安科技（柳州）有限公司", "隆安科技", ("柳州",), "科技", ("隆安", "柳州")),
+        ("柳州鱼峰鑫达贸易有限公司", "鑫达贸易", ("柳州", "鱼峰"), "", ()),
+    ],
+)
+def test_county_names_as_regions_or_core(
+    name: str, core: str, regions: tuple[str, ...], alt_core: str, alt_regions: tuple[str, ...]
+) -> None:
+    """A county name is a region after its own city, a possible one after its province, else core."""
+    parts = parse_org(name)
+    assert (parts.core, parts.regions, parts.alt_core, parts.alt_regions) == (
+        core,
+        regions,
+        alt_core,
+        alt_regions,
+    )
+
+
+@given(
+    st.sampled_from(["柳州", "柳州市", "桂林市", "广西柳州市"]),
+    st.sampled_from(["隆安", "江南", "兴宁", "青秀", "上林", "宾阳", "马山"]),
+    org_cores(),
+    st.sampled_from(LEGAL_SUFFIXES),
+)
+def test_county_of_another_city_stays_in_the_core(
+    city: str, county: str, core: str, suffix: str
+) -> None:
+    """A Nanning county name after another city is part of the company's core."""
+    assert org_core(city + county + core + suffix) == county + core
+
+
 def test_normalize_org_unifies_brackets_and_spaces() -> None:
     """Every bracket style becomes ASCII parentheses and spaces disappear."""
     assert normalize_org("鑫达贸易 【柳州】 有限公司") == "鑫达贸易(柳州)有限公司"

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from random import Random
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from shixin.names.regions import (
     GUANGXI,
+    possible_region_prefix,
     region_by_name,
     region_forms,
     regions_compatible,
@@ -108,3 +113,97 @@ def test_form_names_are_unambiguous() -> None:
 def test_regions_compatible(left: list[str], right: list[str], ok: bool) -> None:
     """Regions agree when one contains the other, and disagree otherwise."""
     assert regions_compatible(left, right) is ok
+
+
+@pytest.mark.parametrize(
+    ("text", "rest", "regions"),
+    [
+        ("柳州隆安科技", "隆安科技", ["柳州"]),
+        ("柳州市隆安科技", "隆安科技", ["柳州"]),
+        ("柳州江南汽车配件", "江南汽车配件", ["柳州"]),
+        ("广西壮族自治区江南汽车配件", "江南汽车配件", ["广西"]),
+        ("南宁江南汽车配件", "汽车配件", ["南宁", "江南"]),
+        ("南宁市隆安科技", "科技", ["南宁", "隆安"]),
+        ("柳州市鱼峰区柳南鑫达", "柳南鑫达", ["柳州", "鱼峰"]),
+        ("柳州市隆安县科技", "科技", ["柳州", "隆安"]),
+    ],
+)
+def test_bare_county_counts_only_after_its_own_city(
+    text: str, rest: str, regions: list[str]
+) -> None:
+    """A bare county name after another city (or a province, or a county) stays in the name."""
+    stripped, found = strip_region_prefix(text)
+    assert (stripped, [r.name for r in found]) == (rest, regions)
+
+
+@pytest.mark.parametrize(
+    ("text", "within", "rest", "regions"),
+    [
+        ("鹿寨鑫达", None, "鑫达", ["鹿寨"]),
+        ("江南汽车配件", "广西", "汽车配件", ["江南"]),
+        ("江南汽车配件", "柳州", "江南汽车配件", []),
+        ("隆安科技", "柳州", "隆安科技", []),
+        ("隆安科技", "北京", "隆安科技", []),
+        ("鑫达贸易", None, "鑫达贸易", []),
+        ("鹿寨", None, "鹿寨", []),
+    ],
+)
+def test_possible_region_prefix(
+    text: str, within: str | None, rest: str, regions: list[str]
+) -> None:
+    """A leading bare county name may be a place at the start or after its own province only."""
+    outer = region_by_name(within) if within else None
+    stripped, found = possible_region_prefix(text, outer)
+    assert (stripped, [r.name for r in found]) == (rest, regions)
+
+
+def _bare_counties() -> list[tuple[str, str]]:
+    """(bare name, city) of every Guangxi county whose bare name is only a region in a chain."""
+    out = []
+    for city, counties in GUANGXI.items():
+        for official in counties:
+            region = region_by_name(official[:2])
+            if (
+                region is not None
+                and region.parent == city
+                and strip_region_prefix(official[:2] + "贸易")[0] == official[:2] + "贸易"
+            ):
+                out.append((official[:2], city))
+    return out
+
+
+BARE_COUNTIES = _bare_counties()
+
+
+@given(
+    st.sampled_from(BARE_COUNTIES),
+    st.sampled_from(sorted(GUANGXI)),
+    st.sampled_from(["", "市"]),
+    st.sampled_from(["贸易", "科技", "汽车配件", "物流"]),
+)
+def test_bare_county_after_a_city(county: tuple[str, str], city: str, shi: str, trade: str) -> None:
+    """After its own city a bare county name is a region; after any other city it is the name."""
+    bare, home = county
+    rest, found = strip_region_prefix(city + shi + bare + trade)
+    if city == home:
+        assert (rest, [r.name for r in found]) == (trade, [city, bare])
+    else:
+        assert (rest, [r.name for r in found]) == (bare + trade, [city])
+
+
+def test_bare_county_table_is_not_empty() -> None:
+    """The property above runs over many Guangxi counties, not a handful."""
+    assert len(BARE_COUNTIES) > 50
+
+
+REGION_NAMES = sorted(
+    {r.name for r in (region_by_name(f) for f in region_forms()) if r is not None}
+)
+
+
+@given(st.lists(st.sampled_from(REGION_NAMES), max_size=4), st.randoms())
+def test_identical_region_lists_are_compatible(regions: list[str], rnd: Random) -> None:
+    """The same regions, in any order, never contradict each other (柳州/隆安 vs 柳州/隆安)."""
+    shuffled = list(regions)
+    rnd.shuffle(shuffled)
+    assert regions_compatible(regions, shuffled)

@@ -119,8 +119,6 @@ def test_server_refuses_a_log_whose_tail_was_removed(own: Running, pki: Pki) -> 
     assert last["outcome"]["previous_anchor"][0] == len(lines)
 
 
-@pytest.mark.xfail(strict=True, reason="BatchMatch records only a row count: needs a per-"
-                   "message Call.audit() in match_servicer.py (change request in the report)")
 def test_batch_rows_are_recorded_per_message(own: Running, pki: Pki,
                                              listed: list[dict[str, str]]) -> None:
     """Each batch message is recorded with its rows' subjects and outcomes."""
@@ -135,8 +133,6 @@ def test_batch_rows_are_recorded_per_message(own: Running, pki: Pki,
     assert asked == {p["id_number"] for p in listed}
 
 
-@pytest.mark.xfail(strict=True, reason="push entries name the case but not the debtor: "
-                   "record_servicer.py should add name and id_number (change request)")
 def test_pushes_are_found_by_subject(own: Running, pki: Pki,
                                      court_records: list[dict[str, Any]]) -> None:
     """A pushed record's debtor can be found in the audit trail by ID number."""
@@ -178,8 +174,6 @@ def test_cancelled_stream_is_recorded(own: Running, pki: Pki) -> None:
     assert len(first.changes) == 5
 
 
-@pytest.mark.xfail(strict=True, reason="WatchChanges records only a count at the end: needs a "
-                   "per-page Call.audit() in feed_servicer.py (change request in the report)")
 def test_feed_pages_are_recorded_per_page(own: Running, pki: Pki) -> None:
     """Each feed page sent is recorded with the records it delivered, before it is sent."""
     seq = audit_seq(own)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import grpc
 import pytest
@@ -121,8 +120,7 @@ def test_dev_public_principal_is_public(served: Running) -> None:
     assert (me.principal, me.role, me.method) == ("public:kiosk-7", "public", "dev")
 
 
-def test_dev_header_is_ignored_by_production_servers(secure: Running, pki: Pki,
-                                                     tmp_path: Path) -> None:
+def test_dev_header_is_ignored_by_production_servers(secure: Running, pki: Pki) -> None:
     """Without development auth, x-shixin-principal gives no identity, and the refusal says
     why."""
     with public_client(secure, pki, principal="unit:pbc-liuzhou") as client:

@@ -39,13 +39,19 @@ def build(data: Path, records: int, seed: int) -> tuple[Path, Path]:
     from shixin.service.clock import fixed
     from shixin.service.importer import import_files
     from shixin.store import Store
+    from shixin.store.layout import SCHEMA_VERSION
 
     list_dir, index_dir = data / "list", data / "index"
     stamp = data / "built.json"
-    wanted = {"records": records, "seed": seed}
+    # The schema is in the stamp: a demo index from an older shixin is rebuilt, not refused.
+    wanted = {"records": records, "seed": seed, "schema": SCHEMA_VERSION.decode()}
     if stamp.is_file() and json.loads(stamp.read_text()) == wanted:
         _say(f"demo list already built in {data}")
         return list_dir, index_dir
+    if index_dir.exists():
+        import shutil
+
+        shutil.rmtree(index_dir)
     files = write_demo(list_dir, records, seed, truth=True)
     _say(f"generated {files.n_records} records, {files.n_events} events "
          f"({files.n_debtors} debtors) in {list_dir}")

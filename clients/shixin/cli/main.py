@@ -18,6 +18,7 @@ from typing import Any
 import grpc
 from google.protobuf import json_format
 
+from shixin.batchio import BatchFileError
 from shixin.logs import configure
 
 
@@ -25,7 +26,9 @@ def _client_flags(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("connection and credentials (also SHIXIN_* variables)")
     g.add_argument("--server", help="HOST:PORT (default 127.0.0.1:50051)")
     g.add_argument("--token", help="bearer token")
-    g.add_argument("--ca", help="CA certificate of the server (PEM); turns TLS on")
+    g.add_argument("--ca", help="CA certificate of the server (PEM, or 'system'); turns TLS on")
+    g.add_argument("--server-name", help="name in the server certificate, when it differs "
+                                         "from the host in --server")
     g.add_argument("--client-cert", help="client certificate for mutual TLS (PEM)")
     g.add_argument("--client-key", help="client key for mutual TLS (PEM)")
     g.add_argument("--unit", help="unit code (development servers only)")
@@ -36,9 +39,17 @@ def _client_flags(p: argparse.ArgumentParser) -> None:
 def _client(args: argparse.Namespace) -> Any:
     from shixin.client import ShixinClient, load_config
 
-    flags = {k: getattr(args, k, None) for k in ("server", "token", "ca", "client_cert",
-                                                  "client_key", "unit", "principal", "purpose")}
+    flags = {k: getattr(args, k, None) for k in ("server", "token", "ca", "server_name",
+                                                  "client_cert", "client_key", "unit",
+                                                  "principal", "purpose")}
     return ShixinClient(load_config(flags, config_file=args.config))
+
+
+def _progress(bar: Any) -> Callable[[int], None]:
+    """A progress callback advancing a tqdm bar."""
+    def advance(n: int) -> None:
+        bar.update(n)
+    return advance
 
 
 def _out(text: str) -> None:
@@ -56,6 +67,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = from_env(
         data=Path(args.data) if args.data else None, listen=args.listen,
+        public_listen=args.public_listen,
         tls_cert=Path(args.tls_cert) if args.tls_cert else None,
         tls_key=Path(args.tls_key) if args.tls_key else None,
         tls_client_ca=Path(args.tls_client_ca) if args.tls_client_ca else None,
@@ -84,7 +96,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     store = Store(args.data)
     clock = fixed(date.fromisoformat(args.today)) if args.today else china_today
     with tqdm(unit=" rows", disable=args.quiet or None, desc="import") as bar:
-        report = import_files(store, paths, clock=clock, progress=bar.update)
+        report = import_files(store, paths, clock=clock, progress=_progress(bar))
     size = store.size_on_disk()
     store.close()
     _out(f"rows {report.rows}: {report.records_added} records added, "
@@ -128,7 +140,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     with _client(args) as client, tqdm(total=total, unit=" rows", desc="batch",
                                        disable=args.quiet or None) as bar:
         summary = run_batch(client, src, dst, purpose=args.purpose or "",
-                            max_hits=args.max_hits, progress=bar.update)
+                            max_hits=args.max_hits, progress=_progress(bar))
     counts = ", ".join(f"{k} {v}" for k, v in sorted(summary.by_status.items()))
     _out(f"{summary.rows} rows → {dst} ({counts})")
     return 0
@@ -531,6 +543,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the index in DIR over gRPC")
     p.add_argument("--data", help="data directory (SHIXIN_DATA)")
     p.add_argument("--listen", help="HOST:PORT (default 127.0.0.1:50051)")
+    p.add_argument("--public-listen", help="second HOST:PORT without client certificates, "
+                                           "for public and token callers (SHIXIN_PUBLIC_LISTEN)")
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
     p.add_argument("--tls-client-ca", help="CA of client certificates (mutual TLS)")
@@ -676,6 +690,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         details = exc.details() if hasattr(exc, "details") else str(exc)
         _err(f"error: {code}: {details}")
         return 1
+    except (BatchFileError, ValueError, OSError) as exc:
+        # Bad input files, unusable settings or credentials: a message, not a traceback.
+        _err(f"error: {exc}")
+        return 2
     except KeyboardInterrupt:
         _err("interrupted")
         return 130

@@ -45,6 +45,12 @@ class BatchSummary:
     by_status: dict[str, int] = field(default_factory=lambda: collections.Counter())
 
 
+ACTION_NAMES = {v: k.removeprefix("MEASURE_ACTION_").lower()
+                for k, v in pb.MeasureAction.items() if v}
+REACH_NAMES = {v: k.removeprefix("MEASURE_REACH_").lower()
+               for k, v in pb.MeasureReach.items() if v}
+
+
 def hit_dict(h: pb.Hit) -> dict[str, Any]:
     """A hit in the batch-lookup.md shape (plus the matched party and measure)."""
     out: dict[str, Any] = {
@@ -56,8 +62,21 @@ def hit_dict(h: pb.Hit) -> dict[str, Any]:
         out["matched_name"] = h.matched_name
     out["court"] = h.court
     if h.HasField("measure"):
-        out["measure"] = {"code": h.measure.measure_code, "applies": h.measure.applies,
-                          "explanation": h.measure.explanation}
+        m = h.measure
+        measure: dict[str, Any] = {
+            "code": m.measure_code, "applies": m.applies,
+            "actions": [ACTION_NAMES.get(a, "") for a in m.actions],
+            "role": ROLE_NAMES[m.role] if 0 <= m.role < len(ROLE_NAMES) else "",
+            "reach": REACH_NAMES.get(m.reach, ""), "explanation": m.explanation,
+        }
+        if m.HasField("officer_effect"):
+            measure["officer_effect"] = {
+                "officer_roles": [ROLE_NAMES[r] for r in m.officer_effect.officer_roles
+                                  if 0 <= r < len(ROLE_NAMES)],
+                "actions": [ACTION_NAMES.get(a, "") for a in m.officer_effect.actions],
+                "explanation": m.officer_effect.explanation,
+            }
+        out["measure"] = measure
     return out
 
 

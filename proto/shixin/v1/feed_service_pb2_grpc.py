@@ -68,8 +68,8 @@ class FeedServiceServicer:
         slow one holds back only itself. Publication and expiry are reported
         from their day on without any background job. A unit that receives an
         activation while the record is still live was told of it (see
-        unit_was_told). Callers that may not see non-public records do not get
-        their changes, except a unit's deactivations of records it was told of.
+        unit_was_told). Changes of non-public records reach only their own
+        court, and a unit the deactivations of records it was told of.
 
         Errors: INVALID_ARGUMENT (negative sequence), UNAUTHENTICATED (public
         callers: the feed would list the whole register, so it needs

@@ -371,7 +371,9 @@ class ListRecord(_message.Message):
     circumstances: _builtins.str
     """失信被执行人行为具体情形."""
     public: _builtins.bool
-    """Whether the record may be published; non-public records never reach public callers."""
+    """Whether the record may be published; non-public records never reach public callers.
+    Unset in a pushed record means true (the interchange format's default).
+    """
     state: Global___RecordState.ValueType
     """State computed from the record's events and today's date."""
     active: _builtins.bool
@@ -407,17 +409,19 @@ class ListRecord(_message.Message):
         obligation: _builtins.str = ...,
         performance: _builtins.str = ...,
         circumstances: _builtins.str = ...,
-        public: _builtins.bool = ...,
+        public: _builtins.bool | None = ...,
         state: Global___RecordState.ValueType = ...,
         active: _builtins.bool = ...,
         state_since: _builtins.str = ...,
         id_problems: _abc.Iterable[_builtins.str] | None = ...,
     ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["debtor", b"debtor"]  # noqa: Y015
+    _HasFieldArgType: _TypeAlias = _typing.Literal["_public", b"_public", "debtor", b"debtor", "public", b"public"]  # noqa: Y015
     def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["active", b"active", "basis_document_number", b"basis_document_number", "basis_issuer", b"basis_issuer", "case_number", b"case_number", "circumstances", b"circumstances", "court", b"court", "debtor", b"debtor", "expires_on", b"expires_on", "filed_on", b"filed_on", "id_problems", b"id_problems", "obligation", b"obligation", "performance", b"performance", "province", b"province", "public", b"public", "published_on", b"published_on", "record_id", b"record_id", "related_persons", b"related_persons", "state", b"state", "state_since", b"state_since"]  # noqa: Y015
+    _ClearFieldArgType: _TypeAlias = _typing.Literal["_public", b"_public", "active", b"active", "basis_document_number", b"basis_document_number", "basis_issuer", b"basis_issuer", "case_number", b"case_number", "circumstances", b"circumstances", "court", b"court", "debtor", b"debtor", "expires_on", b"expires_on", "filed_on", b"filed_on", "id_problems", b"id_problems", "obligation", b"obligation", "performance", b"performance", "province", b"province", "public", b"public", "published_on", b"published_on", "record_id", b"record_id", "related_persons", b"related_persons", "state", b"state", "state_since", b"state_since"]  # noqa: Y015
     def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    def WhichOneof(self, oneof_group: _Never) -> None: ...
+    _WhichOneofReturnType__public: _TypeAlias = _typing.Literal["public"]  # noqa: Y015
+    _WhichOneofArgType__public: _TypeAlias = _typing.Literal["_public", b"_public"]  # noqa: Y015
+    def WhichOneof(self, oneof_group: _WhichOneofArgType__public) -> _WhichOneofReturnType__public | None: ...
 
 Global___ListRecord: _TypeAlias = ListRecord  # noqa: Y015
 

@@ -95,10 +95,13 @@ def can_see_full_ids(principal: Principal) -> bool:
 
 
 def can_see_nonpublic(principal: Principal, record_court: str | None = None) -> bool:
-    """Non-public fields and records (withdrawn, not published): courts only.
+    """Non-public records (依法不宜公开): the authorised units, and courts.
 
-    With ``record_court`` given, only the court that owns the record.
+    list-record.md: such a record "is visible to the authorised units and never
+    to public queries". With ``record_court`` given, a court sees only its own.
     """
+    if principal.role is Role.UNIT:
+        return True
     if principal.role is not Role.COURT:
         return False
     return record_court is None or record_court.strip() == (principal.court or "").strip()

@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import Any
+from typing import Any, NoReturn
 
 import grpc
 import structlog
@@ -70,6 +70,10 @@ class CallDeps:
     public_limiter: RateLimiter | None = None
 
 
+CALLER_UNIT_REQUESTS = frozenset({"MatchRequest", "BatchMatchRequest", "WatchChangesRequest",
+                                  "AcknowledgeChangeRequest"})
+
+
 def _begin(deps: CallDeps, context: grpc.ServicerContext, request: Any, action: str,
            public_ok: bool, durable: bool) -> Call:
     if deps.audit is not None:
@@ -78,7 +82,10 @@ def _begin(deps: CallDeps, context: grpc.ServicerContext, request: Any, action: 
             deps.audit.flush()  # admin actions: the log must also be writing to disk
         else:
             deps.audit.ensure_available()
-    unit = getattr(request, "unit", "") if request is not None else ""
+    # Development servers trust `unit` where it names the caller (match, batch, feed);
+    # elsewhere (ListMeasuresRequest.unit, ListUnacknowledgedRequest.unit) it is a filter.
+    names_caller = type(request).__name__ in CALLER_UNIT_REQUESTS
+    unit = getattr(request, "unit", "") if request is not None and names_caller else ""
     principal, method = deps.auth.resolve(context, unit if isinstance(unit, str) else "")
     if principal.role == Role.PUBLIC and not public_ok:
         hint = (f"; {DEV_HEADER} is honoured by development servers only"
@@ -105,15 +112,14 @@ def _finish(deps: CallDeps, call: Call | None, context: grpc.ServicerContext, ac
              auth=call.method if call else "", error=message or None)
     if deps.audit is None:
         return
-    outcome: dict[str, Any] = {"code": code}
+    outcome: dict[str, Any] = dict(call.outcome) if call is not None else {}
+    outcome["code"] = code  # the wrapper's facts win over what the servicer noted
     if message:
         outcome["error"] = message
     if isinstance(error, ShixinError):
         outcome["reason"] = error.reason
     if isinstance(error, CredentialRefused):
         outcome["credential"] = error.claimed
-    if call is not None:
-        outcome.update(call.outcome)
     deps.audit.append({
         "actor": who.id if who else f"unauthenticated:{peer_host(context)}",
         "role": who.role.value if who else "",
@@ -139,7 +145,7 @@ def _close(deps: CallDeps, call: Call | None, context: grpc.ServicerContext, act
 
 
 def _fail(deps: CallDeps, call: Call | None, context: grpc.ServicerContext, action: str,
-          started: float, exc: BaseException, durable: bool) -> None:
+          started: float, exc: BaseException, durable: bool) -> NoReturn:
     """Record and abort a call that raised ``exc`` (never returns)."""
     if isinstance(exc, ShixinError):
         _close(deps, call, context, action, exc.status.value, started, exc, durable)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -213,16 +214,26 @@ def record_to_pb(v: RecordView) -> types_pb.ListRecord:
     )
 
 
+def _enum_name(names: Sequence[str], value: int, field: str) -> str:
+    """A pushed enum value as its interchange name; unknown values are a precise error."""
+    if 0 <= value < len(names):
+        return names[value]
+    raise InvalidArgument(f"unknown value {value}", field=field, reason="BAD_ENUM")
+
+
 def record_from_pb(m: types_pb.ListRecord) -> dict[str, Any]:
     """The interchange-format object of a pushed ListRecord message."""
     obj: dict[str, Any] = {
         "case_number": m.case_number,
         "debtor": {"kind": KIND_FROM_PB.get(m.debtor.kind, ""), "name": m.debtor.name,
-                   "id_type": ID_TYPES[m.debtor.id_type], "id_number": m.debtor.id_number,
-                   "gender": m.debtor.gender},
-        "related_persons": [{"role": ROLES[p.role], "name": p.name, "id_number": p.id_number}
-                            for p in m.related_persons],
-        "public": m.public,
+                   "id_type": _enum_name(ID_TYPES, m.debtor.id_type, "record.debtor.id_type"),
+                   "id_number": m.debtor.id_number, "gender": m.debtor.gender},
+        "related_persons": [
+            {"role": _enum_name(ROLES, p.role, f"record.related_persons[{i}].role"),
+             "name": p.name, "id_number": p.id_number}
+            for i, p in enumerate(m.related_persons)],
+        # proto3 presence: an unset flag means the interchange default, public.
+        "public": m.public if m.HasField("public") else True,
     }
     for name in ("court", "province", "basis_document_number", "basis_issuer", "filed_on",
                  "published_on", "expires_on", "obligation", "performance", "circumstances"):

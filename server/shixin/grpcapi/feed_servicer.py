@@ -9,9 +9,16 @@ import grpc
 from shixin.errors import InvalidArgument
 from shixin.grpcapi.calls import Call, CallDeps, streaming, unary
 from shixin.grpcapi.convert import change_to_pb, parse_day
-from shixin.service.feed import DEFAULT_GRACE_DAYS, FeedService, Retained
+from shixin.service.feed import DEFAULT_GRACE_DAYS, ChangeView, FeedService, Retained
 from shixin.v1 import feed_service_pb2 as pb
 from shixin.v1 import feed_service_pb2_grpc as pb_grpc
+
+
+def _audit_page(call: Call, after: int, changes: list[ChangeView]) -> None:
+    """One audit entry per page sent: who was told of which records, before sending it."""
+    call.audit("watch_changes.page", {"after_sequence": after},
+               {"sequences": [c.sequence for c in changes],
+                "record_ids": [c.record.record_id for c in changes if c.record is not None]})
 
 
 class FeedServicer(pb_grpc.FeedServiceServicer):
@@ -31,9 +38,12 @@ class FeedServicer(pb_grpc.FeedServiceServicer):
         call.request = {"after_sequence": request.after_sequence, "follow": request.follow}
         delivered = 0
         if request.follow:
+            cursor = request.after_sequence
             for changes, head in self.feed.follow(call.principal, request.after_sequence, size,
                                                   context.is_active):
                 delivered += len(changes)
+                _audit_page(call, cursor, changes)
+                cursor = changes[-1].sequence
                 yield pb.WatchChangesResponse(changes=[change_to_pb(c) for c in changes],
                                               head_sequence=head)
         else:
@@ -46,6 +56,7 @@ class FeedServicer(pb_grpc.FeedServiceServicer):
                 if not changes:
                     break
                 delivered += len(changes)
+                _audit_page(call, cursor, changes)
                 cursor = changes[-1].sequence
                 yield pb.WatchChangesResponse(changes=[change_to_pb(c) for c in changes],
                                               head_sequence=head)

@@ -7,15 +7,21 @@ from collections.abc import Iterator
 import grpc
 
 from shixin.auth import Role
-from shixin.errors import PermissionDenied, ShixinError
+from shixin.errors import InvalidArgument, PermissionDenied, ShixinError
 from shixin.grpcapi.calls import Call, CallDeps, streaming, unary
-from shixin.grpcapi.convert import batch_result_to_pb, outcome_to_pb, query_from_subject
+from shixin.grpcapi.convert import (
+    STATUS_TO_PB,
+    batch_result_to_pb,
+    outcome_to_pb,
+    query_from_subject,
+)
 from shixin.service.queries import QueryService
 from shixin.store import ReadView
 from shixin.v1 import match_service_pb2 as pb
 from shixin.v1 import match_service_pb2_grpc as pb_grpc
 
 MAX_ROWS_PER_MESSAGE = 1000
+STATUS_NAMES = {v: k for k, v in STATUS_TO_PB.items()}
 
 
 class MatchServicer(pb_grpc.MatchServiceServicer):
@@ -53,7 +59,9 @@ class MatchServicer(pb_grpc.MatchServiceServicer):
                 measure = self.queries.purpose_measure(call.principal, message.purpose)
                 purpose_set = True
             if len(message.rows) > MAX_ROWS_PER_MESSAGE:
-                raise ShixinError(f"at most {MAX_ROWS_PER_MESSAGE} rows per message")
+                raise InvalidArgument(f"at most {MAX_ROWS_PER_MESSAGE} rows per message, "
+                                      f"got {len(message.rows)}", field="rows",
+                                      reason="TOO_MANY_ROWS")
             results = []
             today = self.queries.clock()
             with self.queries.store.read_txn() as txn:
@@ -76,6 +84,16 @@ class MatchServicer(pb_grpc.MatchServiceServicer):
                         continue
                     hits += len(out.hits)
                     results.append(batch_result_to_pb(row.ref, out))
+            # One audit entry per message: bounded size, and a stream cut short is still
+            # recorded up to the last message answered.
+            call.audit(
+                "batch_match.rows",
+                {"rows": [{"ref": r.ref, "name": r.subject.name,
+                           "id_number": r.subject.id_number} for r in message.rows]},
+                {"results": [[res.ref, STATUS_NAMES.get(res.status, "error"),
+                              [[h.record_id, h.role, h.level] for h in res.hits]]
+                             for res in results]},
+            )
             yield pb.BatchMatchResponse(results=results)
-        call.request = {"rows": rows}
+        call.request = {"row_count": rows}
         call.outcome = {"hits": hits}

@@ -102,14 +102,13 @@ class RecordServicer(pb_grpc.RecordServiceServicer):
 
     def _audit(self, call: Call, action: str, sequence: int, obj: dict[str, Any],
                outcome: dict[str, Any]) -> None:
-        if self.deps.audit is None:
-            return
-        self.deps.audit.append({
-            "actor": call.principal.id, "role": call.principal.role.value, "action": action,
-            "purpose": "",
-            "request": {"sequence": sequence, "case_number": str(obj.get("case_number", "")),
-                        **({"event": str(obj["event"])} if "event" in obj else {})},
-            "outcome": outcome})
+        # Name the debtor too, so `shixin audit list --subject` finds pushes about a person.
+        debtor = obj.get("debtor") if isinstance(obj.get("debtor"), dict) else obj
+        call.audit(action, {
+            "sequence": sequence, "case_number": str(obj.get("case_number", "")),
+            "name": str(debtor.get("name") or ""), "id_number": str(debtor.get("id_number") or ""),
+            **({"event": str(obj["event"])} if "event" in obj else {}),
+        }, outcome)
 
     @unary("list_overdue")
     def ListOverdue(self, request: pb.ListOverdueRequest,  # noqa: N802

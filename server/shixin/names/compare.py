@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
+
 from shixin.names.fold import fold, to_simplified
 from shixin.names.org import OrgName, latin_org_keys, parse_org
 from shixin.names.person import has_han, is_latin, latin_tokens, normalize_person
@@ -191,18 +192,31 @@ def _same_core(pq: OrgName, pl: OrgName) -> NameScore:
     return NameScore(SAME_CORE, f"same name without region/legal form: {core}")
 
 
+def _alt_place(parts: OrgName) -> str:
+    """The county name that the alternative core reads as a place."""
+    return next((r for r in parts.alt_regions if r not in parts.regions), parts.alt_regions[0])
+
+
 def _alt_core_match(pq: OrgName, pl: OrgName) -> NameScore | None:
-    """Equal cores once a leading bare county name is read as a place."""
-    for q_core, q_regions in ((pq.core, pq.regions), (pq.alt_core, pq.alt_regions)):
-        for l_core, l_regions in ((pl.core, pl.regions), (pl.alt_core, pl.alt_regions)):
-            if not q_core or q_core != l_core:
+    """Equal cores once a bare county name leading a core is read as a place."""
+    contradiction: NameScore | None = None
+    for q_core, q_regions, q_alt in (
+        (pq.core, pq.regions, False),
+        (pq.alt_core, pq.alt_regions, True),
+    ):
+        for l_core, l_regions, l_alt in (
+            (pl.core, pl.regions, False),
+            (pl.alt_core, pl.alt_regions, True),
+        ):
+            if not q_core or q_core != l_core or not (q_alt or l_alt):
                 continue
             if not regions_compatible(q_regions, l_regions):
                 where = f"{'/'.join(q_regions)} vs {'/'.join(l_regions)}"
-                return NameScore(
+                contradiction = contradiction or NameScore(
                     SAME_CORE_OTHER_REGION, f"same core {q_core} but different regions: {where}"
                 )
-            place = (pq.alt_regions if pq.alt_core == q_core else pl.alt_regions)[0]
+                continue
+            place = _alt_place(pq if q_alt else pl)
             if len(q_core) <= MIN_STRONG_CORE:  # 兴业银行 vs 玉林银行: "银行" proves little
                 return NameScore(
                     SAME_SHORT_CORE_IF_PLACE,
@@ -212,7 +226,7 @@ def _alt_core_match(pq: OrgName, pl: OrgName) -> NameScore | None:
                 SAME_CORE_IF_PLACE,
                 f"same name without region/legal form if {place} is the place: {q_core}",
             )
-    return None
+    return contradiction
 
 
 def _org_similarity(pq: OrgName, pl: OrgName, cq: str, cl: str) -> NameScore:

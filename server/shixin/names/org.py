@@ -18,8 +18,11 @@ Decisions:
 * A branch (分公司, 分店, 支行 …) keeps the parent's core; the branch label
   is reported separately and its place names do not count as the company's
   regions.
-* A bare county name at the start (鹿寨鑫达, but also 兴业银行) is ambiguous:
-  the core keeps it and ``alt_core`` drops it; both are indexed.
+* A bare county name right after its own city is a region (柳州鱼峰鑫达 →
+  鑫达); after another city it is part of the core (柳州市隆安科技 → 隆安科技,
+  as 隆安 lies in 南宁).  At the start (鹿寨鑫达, but also 兴业银行) or right
+  after its own province with the city left out (广西江南汽车配件) it is
+  ambiguous: the core keeps it and ``alt_core`` drops it; both are indexed.
 * Stripping never leaves fewer than two characters: ``柳州有限公司`` has core
   ``柳州``.
 """
@@ -34,6 +37,7 @@ from shixin.names.person import has_han, latin_tokens
 from shixin.names.pinyin import latin_key, org_pinyin_key
 from shixin.names.regions import (
     parse_region_chain,
+    possible_region_prefix,
     region_forms,
     strip_region_prefix,
     strip_region_suffix,
@@ -92,9 +96,10 @@ class OrgName:
         regions: Bare names of the regions removed (outermost first).
         legal_forms: Legal-form suffixes and bracket annotations removed.
         branch: The branch label (e.g. ``柳州分公司``), or "".
-        alt_core: The core if a leading bare county name (鹿寨, 兴业 …) is
-            read as a place, or "" when the name does not start with one.
-        alt_regions: The regions removed for ``alt_core``.
+        alt_core: The core if a bare county name leading it (鹿寨, 兴业 …) is
+            read as a place, or "" when there is no such reading.
+        alt_regions: The regions removed for ``alt_core`` (``regions`` plus
+            that county), or () without ``alt_core``.
     """
 
     normalized: str
@@ -238,6 +243,9 @@ def parse_org(name: str) -> OrgName:
     >>> parts = parse_org("鹿寨鑫达贸易有限公司")
     >>> parts.core, parts.alt_core, parts.alt_regions
     ('鹿寨鑫达贸易', '鑫达贸易', ('鹿寨',))
+    >>> parts = parse_org("柳州市隆安科技有限公司")
+    >>> parts.core, parts.regions, parts.alt_core
+    ('隆安科技', ('柳州',), '')
     """
     normalized = normalize_org(name)
     if not has_han(normalized):
@@ -247,16 +255,16 @@ def parse_org(name: str) -> OrgName:
     text, removed = _strip_legal(text)
     legal.extend(removed)
     core, found = strip_region_prefix(text, MIN_CORE)
-    alt_core, alt_found = ("", ()) if found else strip_region_prefix(text, MIN_CORE, in_chain=True)
-    regions[:0] = [r.name for r in found]
+    alt_core, alt_found = possible_region_prefix(core, found[-1] if found else None, MIN_CORE)
+    stripped = tuple(r.name for r in found)
     return OrgName(
         normalized,
         core if len(core) >= MIN_CORE else normalized,
-        tuple(regions),
+        stripped + tuple(regions),
         tuple(legal),
         branch,
         alt_core if alt_found else "",
-        tuple(r.name for r in alt_found) + tuple(regions),
+        stripped + tuple(r.name for r in alt_found) + tuple(regions) if alt_found else (),
     )
 
 

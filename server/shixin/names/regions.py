@@ -11,11 +11,15 @@ forms), the municipalities and provincial capitals plus a few large cities,
 and every prefecture-level city, district, county and county-level city of
 Guangxi (with former names such as 横县, 荔浦县).
 
-Bare county/district names (城中, 鱼峰, 兴业, 资源 …) are ordinary words too,
-so they only count as a region inside a chain (``柳州鱼峰…``), inside
-brackets or as a branch label.  At the very start of a name they are only
-a *possible* region: :mod:`shixin.names.org` keeps an alternative core for
-that reading (鹿寨鑫达贸易 → also 鑫达贸易) instead of stripping outright.
+Bare county/district names (城中, 鱼峰, 兴业, 隆安, 江南 …) are ordinary words
+too (brand names are made of the same characters), so they only count as a
+region right after their own city (``柳州鱼峰…``), inside brackets or as a
+branch label.  After another city they are part of the name: ``柳州市隆安科技``
+is 柳州 + 隆安科技, as 隆安 lies in 南宁.  At the very start of a name, or
+right after their own province (``广西江南…``, a city left out), they are only
+a *possible* region: :func:`possible_region_prefix` gives that reading and
+:mod:`shixin.names.org` keeps it as an alternative core (鹿寨鑫达贸易 → also
+鑫达贸易) instead of stripping outright.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from functools import cache
 
 __all__ = [
     "Region",
+    "possible_region_prefix",
     "region_by_name",
     "region_forms",
     "regions_compatible",
@@ -180,7 +185,14 @@ def region_by_name(name: str) -> Region | None:
     return _tables().regions.get(name)
 
 
-def _match_prefix(text: str, start: int, in_chain: bool) -> tuple[Region, int] | None:
+def _match_prefix(
+    text: str, start: int, in_chain: bool, prev: Region | None = None
+) -> tuple[Region, int] | None:
+    """The longest region form at ``text[start:]`` and where it ends.
+
+    A bare county name counts only when ``in_chain`` or right after its own
+    city (``prev``).
+    """
     if start >= len(text):
         return None
     tables = _tables()
@@ -190,7 +202,9 @@ def _match_prefix(text: str, start: int, in_chain: bool) -> tuple[Region, int] |
         if end > len(text):
             continue
         form = forms.get(text[start:end])
-        if form is None or (form.chain_only and not in_chain):
+        if form is None:
+            continue
+        if form.chain_only and not in_chain and (prev is None or form.region.parent != prev.name):
             continue
         # "柳州市场…" is 柳州 + 市场, not 柳州市 + 场….
         if text.endswith("市", start, end) and text.startswith("场", end):
@@ -204,10 +218,14 @@ def strip_region_prefix(
 ) -> tuple[str, tuple[Region, ...]]:
     """Remove a chain of region names from the start of a name.
 
+    A bare county name is removed only right after its own city, unless
+    ``in_chain`` says the text is known to be a place.
+
     Args:
         text: A folded organisation name.
         min_rest: Never strip a region if fewer characters would remain.
-        in_chain: Accept a bare county name as the first link too.
+        in_chain: Accept a bare county name anywhere (inside brackets, or a
+            reading the caller already decided is a place).
 
     Returns:
         The rest of the name and the regions removed, outermost first.
@@ -215,6 +233,10 @@ def strip_region_prefix(
     >>> rest, found = strip_region_prefix("广西壮族自治区柳州市鱼峰区鑫达贸易")
     >>> rest, [r.name for r in found]
     ('鑫达贸易', ['广西', '柳州', '鱼峰'])
+    >>> strip_region_prefix("柳州鱼峰鑫达贸易")[0]
+    '鑫达贸易'
+    >>> strip_region_prefix("柳州隆安科技")[0]  # 隆安 lies in 南宁, not in 柳州
+    '隆安科技'
     >>> strip_region_prefix("鱼峰鑫达贸易")[0]
     '鱼峰鑫达贸易'
     >>> strip_region_prefix("鱼峰鑫达贸易", in_chain=True)[0]
@@ -222,15 +244,58 @@ def strip_region_prefix(
     >>> strip_region_prefix("柳州银行", min_rest=3)[0]
     '柳州银行'
     """
-    start = 0
-    found: list[Region] = []
+    return _strip_chain(text, 0, [], min_rest, in_chain)
+
+
+def _strip_chain(
+    text: str, start: int, found: list[Region], min_rest: int, in_chain: bool
+) -> tuple[str, tuple[Region, ...]]:
     while True:
-        match = _match_prefix(text, start, in_chain=in_chain or bool(found))
+        match = _match_prefix(text, start, in_chain, found[-1] if found else None)
         if match is None or len(text) - match[1] < min_rest:
             break
         found.append(match[0])
         start = match[1]
     return text[start:], tuple(found)
+
+
+def possible_region_prefix(
+    text: str, within: Region | None = None, min_rest: int = 2
+) -> tuple[str, tuple[Region, ...]]:
+    """Read a leading bare county name as a place, where it may be one.
+
+    Meant for the rest of a name after :func:`strip_region_prefix`: with
+    nothing stripped before it (``within`` None) any bare county name may be
+    the place (鹿寨鑫达 = 鹿寨 + 鑫达, but also 兴业银行), and after a region
+    that contains it without being its city (广西江南… with the city left
+    out) it may be too.  After any other region it is part of the name.
+
+    Args:
+        text: A folded organisation name, its stripped regions removed.
+        within: The innermost region stripped before ``text``, if any.
+        min_rest: Never strip a region if fewer characters would remain.
+
+    Returns:
+        The rest and the regions of that reading, or ``(text, ())`` when
+        ``text`` does not start with such a name.
+
+    >>> rest, found = possible_region_prefix("鹿寨鑫达贸易")
+    >>> rest, [r.name for r in found]
+    ('鑫达贸易', ['鹿寨'])
+    >>> possible_region_prefix("江南汽车配件", region_by_name("广西"))[0]
+    '汽车配件'
+    >>> possible_region_prefix("江南汽车配件", region_by_name("柳州"))
+    ('江南汽车配件', ())
+    """
+    match = _match_prefix(text, 0, in_chain=True)
+    if match is None or len(text) - match[1] < min_rest:
+        return text, ()
+    region = match[0]
+    if within is not None and (
+        within.name == region.name or within.name not in _lineage(region.name)
+    ):
+        return text, ()
+    return _strip_chain(text, match[1], [region], min_rest, in_chain=False)
 
 
 def strip_region_suffix(text: str, min_rest: int = 2) -> tuple[str, tuple[Region, ...]]:
@@ -299,8 +364,9 @@ def _lineage(name: str) -> frozenset[str]:
 def regions_compatible(left: Iterable[str], right: Iterable[str]) -> bool:
     """Tell whether two sets of region names can describe the same place.
 
-    Regions are compatible when, pairwise, one contains (or is) the other:
-    广西 and 柳州 agree, 柳州 and 南宁 do not.  An empty side agrees with anything.
+    Regions are compatible when both sides name the same regions, or when,
+    pairwise, one contains (or is) the other: 广西 and 柳州 agree, 柳州 and
+    南宁 do not.  An empty side agrees with anything.
 
     >>> regions_compatible(["广西", "柳州"], ["柳州"])
     True
@@ -308,8 +374,13 @@ def regions_compatible(left: Iterable[str], right: Iterable[str]) -> bool:
     False
     >>> regions_compatible([], ["南宁"])
     True
+    >>> regions_compatible(["柳州", "隆安"], ["柳州", "隆安"])
+    True
     """
+    left = tuple(left)
     right_names = tuple(right)
+    if set(left) == set(right_names):
+        return True
     for a in left:
         for b in right_names:
             if a not in _lineage(b) and b not in _lineage(a):

@@ -149,12 +149,17 @@ class FeedService:
 
     def _visible(self, principal: Principal, view: ReadView, entry: dict[str, Any],
                  rec: StoredRecord | None) -> tuple[bool, bool]:
-        """(may the caller see the entry, was the calling unit told of what it ends)."""
+        """(may the caller see the entry, was the calling unit told of what it ends).
+
+        Non-public records: their own court sees them (the feed enumerates, so
+        not every court); a unit sees the deactivations it was told of.
+        """
         told = False
         if principal.role == Role.UNIT and entry["kind"] == "deactivated":
             told = self._was_told(view, principal.id, entry["rid"], int(entry.get("period", 0)))
         public = bool(entry.get("public", True)) and (rec is None or rec.public)
-        return public or can_see_nonpublic(principal) or told, told
+        court = str(entry.get("court") or (rec.record.get("court", "") if rec else ""))
+        return public or can_see_nonpublic(principal, court) or told, told
 
     @staticmethod
     def _check_reader(principal: Principal) -> None:

@@ -21,7 +21,7 @@ from shixin.matching.engine import infer_kind
 from shixin.measures import Catalogue, DepartmentScope, Measure, Verdict, judge, officer_check
 from shixin.service.clock import Clock
 from shixin.service.guard import guarded
-from shixin.service.ledger import ToldLedger
+from shixin.service.ledger import ToldLedger, current_period
 from shixin.service.views import shown_id
 from shixin.store import ReadView, Store
 
@@ -182,9 +182,11 @@ class QueryService:
         whole = can_see_full_ids(principal)
         hits = tuple(self._view(h, measure, whole) for h in result.hits)
         if self.ledger is not None and principal.role == Role.UNIT:
-            for h in hits:
-                if h.status.active:
-                    self.ledger.tell(principal.id, h.record_id, "match")
+            for hit in result.hits:
+                if hit.status.active:
+                    # The period from this snapshot: no extra read, no race with a restore.
+                    self.ledger.tell(principal.id, hit.record.record_id, "match",
+                                     current_period(hit.record.doc))
         advice = ""
         if measure is not None and infer_kind(query, result.id_check) != "person":
             advice = officer_check(measure) or ""
