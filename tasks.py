@@ -60,11 +60,13 @@ def demo() -> None:
 
 
 def test() -> None:
-    """Every check CI runs: generated code in sync and the whole test suite."""
+    """Every check CI runs: generated code in sync, ruff, mypy, the whole test suite."""
     install()
     env = dict(os.environ, PATH=f"{ROOT / '.tools' / 'node_modules' / '.bin'}{os.pathsep}"
                                 f"{os.environ.get('PATH', '')}")
     run(PY, "proto/generate.py", "--check")
+    run(PY, "-m", "ruff", "check", ".")
+    run(PY, "-m", "mypy")
     run(PY, "-m", "pytest", env=env)
 
 

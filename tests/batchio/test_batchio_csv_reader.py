@@ -5,6 +5,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from shixin.batchio import BatchFileError, BatchRow, RowError, read_rows
 
 HEADER_ZH = "编号,姓名,身份证号码,类型\r\n"

@@ -1,6 +1,7 @@
 """Tests for shixin.batchio.headers: header aliases and column mapping."""
 
 import pytest
+
 from shixin.batchio.headers import Header, canonical_field
 from shixin.batchio.rows import BatchFileError, BatchRow, RowError
 

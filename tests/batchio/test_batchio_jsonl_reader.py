@@ -4,6 +4,7 @@ import codecs
 from pathlib import Path
 
 import pytest
+
 from shixin.batchio import BatchRow, RowError, read_rows
 
 
@@ -57,3 +58,18 @@ def test_unusable_id_values(tmp_path: Path, value: str, message: str) -> None:
     """Values that cannot be an ID as written are reported, not guessed."""
     data = f'{{"ref": "r", "name": "张伟", "id_number": {value}}}\n'.encode()
     assert list(read_rows(_write(tmp_path, data))) == [RowError(1, "r", message)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '{"ref": "b", "name": "", "id_number": "", "kind": "person"}',
+        '{"ref": "b", "name": "  ", "id_number": null}',
+        '{"ref": "b", "姓名": "", "证件号码": " "}',
+        '{"ref": "b", "id_number": ""}',
+    ],
+)
+def test_blank_name_and_id_say_neither_is_given(tmp_path: Path, line: str) -> None:
+    """Fields present but blank read like the CSV reader: neither name nor id_number is given."""
+    rows = list(read_rows(_write(tmp_path, f"{line}\n".encode())))
+    assert rows == [RowError(1, "b", "neither name nor id_number is given")]

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+
 from shixin.batchio import BatchFileError, count_rows, read_rows
 
 

@@ -1,6 +1,7 @@
 """Tests for shixin.batchio.rows: kinds and row checks."""
 
 import pytest
+
 from shixin.batchio.rows import BatchRow, RowError, make_row, parse_kind
 
 

@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
+
 from shixin.batchio import CSV_COLUMNS, RowError, error_result, open_writer
 from shixin.batchio.writers import CsvWriter, JsonlWriter
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+
 from shixin.batchio import BatchFileError, BatchRow, RowError, read_rows
 from shixin.batchio.xlsx_reader import LOST_DIGITS, _id_text
 

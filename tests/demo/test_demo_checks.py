@@ -1,7 +1,8 @@
 """Tests for shixin.demo.checks against python-stdnum and a real code."""
 
-from shixin.demo.checks import legacy_id, org_code, resident_id, uscc_code
 from stdnum.cn import ric, uscc
+
+from shixin.demo.checks import legacy_id, org_code, resident_id, uscc_code
 
 
 def test_org_code_check_of_a_real_uscc() -> None:

@@ -7,6 +7,8 @@ import unicodedata
 from typing import Any
 
 import pytest
+from stdnum.cn import ric, uscc
+
 from shixin.demo import (
     DEFAULT_TODAY,
     Listing,
@@ -17,7 +19,7 @@ from shixin.demo import (
     generate_stream,
     generate_with_truth,
 )
-from stdnum.cn import ric, uscc
+from shixin.lifecycle import Event, TransitionError, check_transition, parse_event
 
 N = 10_000
 RECORD_KEYS = [
@@ -283,6 +285,42 @@ def test_lifecycle_events_and_active_share(listings: list[Listing]) -> None:
         assert not by_case  # no event without its record
     assert 0.70 < active / N < 0.80
     assert EVENTS - {"review_rejected", "review_granted"} <= set(kinds)
+
+
+def _refused_events(listings: list[Listing], today: dt.date) -> list[str]:
+    """Push each record's events through the lifecycle as the importer does; list refusals."""
+    refused: list[str] = []
+    for listing in listings:
+        for record in listing.records:
+            key = "id_number" if "id_number" in record["debtor"] else "name"
+            published = dt.date.fromisoformat(record["published_on"])
+            expires = record.get("expires_on")
+            ends = None if expires is None else dt.date.fromisoformat(expires)
+            history: list[Event] = []
+            for obj in listing.events:
+                if obj["case_number"] != record["case_number"] or obj[key] != record["debtor"][key]:
+                    continue
+                event = parse_event(obj)
+                try:
+                    check_transition(published, ends, history, event, today)
+                except TransitionError as err:
+                    refused.append(f"{record['case_number']} {obj['event']}: {err.message}")
+                else:
+                    history.append(event)
+    return refused
+
+
+def test_every_event_is_a_legal_transition(listings: list[Listing]) -> None:
+    """The lifecycle accepts every event of every record (no shield or revoke after expiry)."""
+    shields = sum(e["event"] in ("shield", "revoke") for x in listings for e in x.events)
+    assert shields > 500  # the check below covers many endings, not a handful
+    assert _refused_events(listings, DEFAULT_TODAY) == []
+
+
+@pytest.mark.parametrize(("seed", "today"), [(7, dt.date(2020, 6, 30)), (11, dt.date(2031, 1, 1))])
+def test_events_are_legal_for_any_seed_and_today(seed: int, today: dt.date) -> None:
+    """Another seed and another 'today' give legal event sequences too."""
+    assert _refused_events(list(generate_with_truth(3000, seed, today)), today) == []
 
 
 def test_today_bounds_the_dates() -> None:

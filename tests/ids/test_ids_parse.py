@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from random import Random
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from shixin.ids import IdKind, ParsedId, parse
+from shixin.ids import IdKind, ParsedId, parse, ric, uscc
 from shixin.ids._text import is_placeholder
 from tests.ids.ids_strategies import legacy_ids, org_codes, resident_ids, usccs
 
@@ -233,3 +234,79 @@ def test_legacy_round_trip_keeps_birth_date(number: str) -> None:
     p, q = parse(number), parse(parse(number).compact)
     assert p.legacy and not q.legacy
     assert (p.birth_date, p.gender) == (q.birth_date, q.gender)
+
+
+def test_mistyped_resident_id_that_is_a_valid_uscc_says_so() -> None:
+    """450203196700061864 stays a valid USCC but notes it also reads as a mistyped resident ID."""
+    p = parse("450203196700061864")
+    assert (p.kind, p.valid, p.problem) == (IdKind.USCC, True, None)
+    assert p.ambiguous is not None
+    assert "mistyped resident ID" in p.ambiguous and "region 450203" in p.ambiguous
+    assert "birth date 19670006 is not a date" in p.ambiguous
+
+
+@pytest.mark.parametrize(
+    "number",
+    [
+        "91110000600037341L",  # registration authority 9: no province starts with 9
+        "91450200MA5K9TG39X",  # letters in the body
+        "450202198001011232",  # a valid resident ID is not a USCC reading at all
+    ],
+)
+def test_ordinary_numbers_are_not_ambiguous(number: str) -> None:
+    """Company USCCs, USCCs with letters and valid resident IDs carry no ambiguity note."""
+    assert parse(number).ambiguous is None
+
+
+def test_uscc_reading_as_born_in_year_zero_is_not_ambiguous() -> None:
+    """All-digit USCCs of 事业单位 (12…) 'born' in year 00xx are not taken for mistyped IDs."""
+    checked = 0
+    for last in "0123456789":
+        body = "1245000000498502" + last  # 12 + region 450000 + organisation code 00498502?
+        number = body + uscc.calc_check_digit(body)
+        if number[17] in "0123456789X":
+            p = parse(number)
+            assert (p.kind, p.valid, p.ambiguous) == (IdKind.USCC, True, None)
+            checked += 1
+    assert checked
+
+
+def _mistyped_resident_ids_that_pass_as_usccs(count: int) -> list[tuple[str, str]]:
+    """(intended, written) pairs: one digit of a valid ID changed so that it is a valid USCC."""
+    rng = Random(20191)
+    found: list[tuple[str, str]] = []
+    while len(found) < count:
+        born = datetime.date(1930, 1, 1) + datetime.timedelta(days=rng.randrange(30000))
+        body = f"4502{rng.randrange(100):02d}{born:%Y%m%d}{rng.randrange(1000):03d}"
+        intended = body + ric.calc_check_digit(body)
+        at = rng.randrange(17)
+        digit = rng.choice([d for d in "0123456789" if d != intended[at]])
+        written = intended[:at] + digit + intended[at + 1 :]
+        if parse(written).kind is IdKind.USCC:
+            found.append((intended, written))
+    return found
+
+
+def test_every_mistyped_resident_id_read_as_uscc_is_flagged() -> None:
+    """Whenever a one-digit slip turns a resident ID into a valid USCC, ambiguous says so."""
+    for intended, written in _mistyped_resident_ids_that_pass_as_usccs(60):
+        p = parse(written)
+        assert p.valid and p.problem is None, written
+        assert p.ambiguous is not None, (intended, written)
+        assert any(t.number == intended for t in ric.typos(written))
+
+
+@given(usccs())
+def test_ambiguity_never_invalidates_a_uscc(number: str) -> None:
+    """A valid USCC stays valid; only one of 17 digits and a digit or X may be ambiguous."""
+    assume(not is_placeholder(number))
+    p = parse(number, IdKind.USCC)
+    assert p.valid and p.problem is None
+    if p.ambiguous is not None:
+        assert number[:17].isdigit() and number[:2] != "91"
+
+
+@given(resident_ids())
+def test_valid_resident_ids_are_never_ambiguous(number: str) -> None:
+    """A valid resident ID is read as one, with no note about other readings."""
+    assert parse(number).ambiguous is None

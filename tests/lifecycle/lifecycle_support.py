@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from hypothesis import strategies as st
+
 from shixin.lifecycle import Event, EventType, State, status
 
 T = EventType
@@ -60,8 +61,8 @@ def scenario(state: State, kind: EventType, expires_on: date | None = FAR) -> Sc
                         d("2020-01-10"))
     if state is State.ACTIVE:
         if kind is T.REVIEW_REQUESTED:
-            hist = (_INC, ev(T.CORRECTION_REQUESTED, "2020-01-05"),
-                    ev(T.CORRECTION_REJECTED, "2020-01-06"))
+            hist: tuple[Event, ...] = (_INC, ev(T.CORRECTION_REQUESTED, "2020-01-05"),
+                                       ev(T.CORRECTION_REJECTED, "2020-01-06"))
             return Scenario(p, expires_on, hist, d("2020-01-07"))
         return Scenario(p, expires_on, (_INC,), d("2020-01-06"))
     if state is State.CORRECTION_PENDING:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.lifecycle.lifecycle_support import T, d, ev
 from shixin.lifecycle import Change, apply, changes_between, expiry_change, status
+from tests.lifecycle.lifecycle_support import T, d, ev
 
 PUB, END = d("2019-06-01"), d("2021-06-01")
 
 
-def test_shield_deactivates_with_its_reason():
+def test_shield_deactivates_with_its_reason() -> None:
     """Shielding a live record yields a deactivation 'shield: <reason>'."""
     before = status(PUB, END, [], d("2020-01-05"))
     hist = apply(PUB, END, [], ev(T.SHIELD, "2020-01-05", "全部履行完毕"), d("2020-01-05"))
@@ -19,7 +19,7 @@ def test_shield_deactivates_with_its_reason():
                                                     "shield: 全部履行完毕")
 
 
-def test_restore_activates_as_restored():
+def test_restore_activates_as_restored() -> None:
     """Restoring yields an activation 'restored'."""
     hist = apply(PUB, END, [], ev(T.SHIELD, "2020-01-05"), d("2020-01-05"))
     before = status(PUB, END, hist, d("2020-02-01"))
@@ -28,7 +28,7 @@ def test_restore_activates_as_restored():
     assert changes_between(before, after) == Change("activated", d("2020-02-01"), "restored")
 
 
-def test_expiry_is_a_deactivation_the_day_after():
+def test_expiry_is_a_deactivation_the_day_after() -> None:
     """Yesterday active, today expired: 'expired on 2021-06-02'."""
     yesterday, today = status(PUB, END, [], END), status(PUB, END, [], END + timedelta(days=1))
     expected = Change("deactivated", d("2021-06-02"), "expired on 2021-06-02")
@@ -36,7 +36,7 @@ def test_expiry_is_a_deactivation_the_day_after():
     assert changes_between(yesterday, today) == expected
 
 
-def test_no_expiry_change_on_other_days_or_for_inactive_records():
+def test_no_expiry_change_on_other_days_or_for_inactive_records() -> None:
     """Expiry of an already shielded record, or a plain day, is not a change."""
     assert expiry_change(status(PUB, END, [], d("2020-01-01")),
                          status(PUB, END, [], d("2020-01-02"))) is None
@@ -47,7 +47,7 @@ def test_no_expiry_change_on_other_days_or_for_inactive_records():
     assert changes_between(y, t) is None
 
 
-def test_expiry_change_ignores_other_deactivations():
+def test_expiry_change_ignores_other_deactivations() -> None:
     """A shield between the two days is changes_between's business, not expiry's."""
     hist = [ev(T.SHIELD, "2020-01-05")]
     y, t = status(PUB, END, hist, d("2020-01-04")), status(PUB, END, hist, d("2020-01-05"))
@@ -55,13 +55,13 @@ def test_expiry_change_ignores_other_deactivations():
     assert changes_between(y, t) is not None
 
 
-def test_publication_day_activates_a_future_record():
+def test_publication_day_activates_a_future_record() -> None:
     """A record published in the future is activated on its day, 'published on …'."""
     y, t = status(PUB, END, [], d("2019-05-31")), status(PUB, END, [], PUB)
     assert changes_between(y, t) == Change("activated", PUB, "published on 2019-06-01")
 
 
-def test_correction_request_is_not_a_change():
+def test_correction_request_is_not_a_change() -> None:
     """A pending correction keeps the record live: nothing to tell the units."""
     hist = apply(PUB, END, [], ev(T.INCLUDE, "2019-06-01"), PUB)
     before = status(PUB, END, hist, d("2019-06-05"))
@@ -69,7 +69,7 @@ def test_correction_request_is_not_a_change():
     assert changes_between(before, status(PUB, END, hist, d("2019-06-05"))) is None
 
 
-def test_revocation_by_granted_correction_names_the_decision():
+def test_revocation_by_granted_correction_names_the_decision() -> None:
     """A granted correction deactivates with 'correction_granted: <reason>'."""
     hist = apply(PUB, END, [], ev(T.CORRECTION_REQUESTED, "2019-06-05"), d("2019-06-05"))
     before = status(PUB, END, hist, d("2019-06-06"))

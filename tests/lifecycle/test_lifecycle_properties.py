@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+from datetime import date, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.lifecycle.lifecycle_support import BASE, events, records, walks
+
 from shixin.lifecycle import (
     TRANSITIONS,
+    Event,
     State,
     TransitionError,
     apply,
@@ -23,15 +24,20 @@ from shixin.lifecycle import (
     violations,
 )
 from shixin.lifecycle.memory import CODES
+from tests.lifecycle.lifecycle_support import BASE, events, records, walks
 
 SETTINGS = settings(max_examples=300, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
-days = st.integers(-20, 200).map(lambda n: BASE + timedelta(days=n))
+Record = tuple[date, date | None]
+
+days: st.SearchStrategy[date] = st.integers(-20, 200).map(lambda n: BASE + timedelta(days=n))
 
 
 @SETTINGS
 @given(records(), st.lists(events(), max_size=12), days)
-def test_status_never_raises_and_is_consistent(record, history, today):
+def test_status_never_raises_and_is_consistent(
+    record: Record, history: list[Event], today: date
+) -> None:
     """Any history and any day give a Status whose fields agree with each other."""
     published, expires = record
     s = status(published, expires, history, today)
@@ -43,7 +49,9 @@ def test_status_never_raises_and_is_consistent(record, history, today):
 
 @SETTINGS
 @given(records(), st.lists(events(), max_size=10), events(), days)
-def test_check_transition_accepts_or_raises_transition_error(record, history, event, today):
+def test_check_transition_accepts_or_raises_transition_error(
+    record: Record, history: list[Event], event: Event, today: date
+) -> None:
     """check_transition returns None or raises TransitionError, nothing else."""
     published, expires = record
     try:
@@ -56,10 +64,12 @@ def test_check_transition_accepts_or_raises_transition_error(record, history, ev
 
 @SETTINGS
 @given(records(), st.lists(events(), max_size=14), days)
-def test_applying_only_accepted_events_keeps_the_history_legal(record, candidates, today):
+def test_applying_only_accepted_events_keeps_the_history_legal(
+    record: Record, candidates: list[Event], today: date
+) -> None:
     """Feed random events through apply, keeping the accepted: the result has no violation."""
     published, expires = record
-    history: tuple = ()
+    history: tuple[Event, ...] = ()
     for event in candidates:
         try:
             history = apply(published, expires, history, event, today)
@@ -70,14 +80,14 @@ def test_applying_only_accepted_events_keeps_the_history_legal(record, candidate
 
 @SETTINGS
 @given(records(), walks())
-def test_accepted_events_take_a_table_edge(record, walk):
+def test_accepted_events_take_a_table_edge(record: Record, walk: list[Event]) -> None:
     """Each accepted event is applied (last_event) and lands on a target of its type.
 
     The one date-driven step that can follow an event on its own day is the
     implicit inclusion after a risk notice dated on ``published_on``.
     """
     published, expires = record
-    history: tuple = ()
+    history: tuple[Event, ...] = ()
     for event in walk:
         try:
             history = apply(published, expires, history, event, event.effective_on)
@@ -93,7 +103,9 @@ def test_accepted_events_take_a_table_edge(record, walk):
 
 @SETTINGS
 @given(records(), st.lists(events(), max_size=12), days)
-def test_status_equals_status_of_the_legal_events(record, history, today):
+def test_status_equals_status_of_the_legal_events(
+    record: Record, history: list[Event], today: date
+) -> None:
     """status skips exactly what check_transition refuses (violations)."""
     published, expires = record
     refused = violations(published, expires, history, today)
@@ -105,10 +117,10 @@ def test_status_equals_status_of_the_legal_events(record, history, today):
 
 @settings(max_examples=120, deadline=None)
 @given(records(), walks())
-def test_daily_changes_alternate(record, walk):
+def test_daily_changes_alternate(record: Record, walk: list[Event]) -> None:
     """Day by day, the change feed alternates activated/deactivated and never goes back in time."""
     published, expires = record
-    history: tuple = ()
+    history: tuple[Event, ...] = ()
     for event in walk:
         try:
             history = apply(published, expires, history, event, event.effective_on)
@@ -130,7 +142,9 @@ def test_daily_changes_alternate(record, walk):
 
 @SETTINGS
 @given(records(), st.lists(events(), max_size=12), days)
-def test_deadlines_never_raise_and_are_well_formed(record, history, today):
+def test_deadlines_never_raise_and_are_well_formed(
+    record: Record, history: list[Event], today: date
+) -> None:
     """Deadlines run forward, overdue is a subset, late actions are really late."""
     published, expires = record
     running = open_deadlines(published, expires, history, today)

@@ -7,8 +7,9 @@ The seed (柳办〔2019〕90号 as plain text) sits outside the repository, in
 from __future__ import annotations
 
 import pytest
-from tests.measures.seed_plan import SEED_DIR, SEED_MARK, SeedClause, find_seed, parse_section_two
+
 from shixin.measures import Catalogue, load_catalogue
+from tests.measures.seed_plan import SEED_DIR, SEED_MARK, SeedClause, find_seed, parse_section_two
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 
 import pytest
+
 from shixin.errors import NotFound
 from shixin.measures import (
     Catalogue,

@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping, Sequence
 
 import pytest
+
 from shixin.errors import Status
 from shixin.measures import CatalogueError, DepartmentScope, RoleLink, parse_catalogue
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from tests.measures.seed_plan import SeedClause
 from shixin.measures import Catalogue, DebtorKind, DepartmentScope, Role, RoleLink
+from tests.measures.seed_plan import SeedClause
 
 ROLE_TERMS = {
     Role.LEGAL_REPRESENTATIVE: "法定代表人",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 
 from hypothesis import strategies as st
+
 from shixin.names.regions import region_forms
 
 SURNAMES = "张王李赵刘陈杨黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭肖田董袁潘蒋蔡杜叶程苏魏"

@@ -8,8 +8,8 @@ from collections.abc import Callable
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from shixin.names.compare import NameScore, compare_org, compare_person
 
+from shixin.names.compare import NameScore, compare_org, compare_person
 from tests.names.names_strategies import org_cores, person_names
 
 
@@ -132,7 +132,7 @@ def test_org_same_core_in_other_city() -> None:
     ],
 )
 def test_org_brand_named_like_a_county(query: str, listed: str, expected: NameScore) -> None:
-    """A brand that is also a county name elsewhere (隆安, 江南) is part of the core, not a region."""
+    """A brand that is a county name elsewhere (隆安, 江南) is part of the core, not a region."""
     assert compare_org(query, listed) == expected
 
 
@@ -147,7 +147,7 @@ def test_org_county_of_another_city_is_not_the_same_company() -> None:
     org_cores(),
 )
 def test_org_legal_form_swap_never_contradicts_regions(prefix: str, county: str, core: str) -> None:
-    """Swapping 有限公司 for 有限责任公司 keeps the regions, so the score is 0.92 without conflict."""
+    """Swapping 有限公司 for 有限责任公司 keeps the regions: 0.92, never a region conflict."""
     result = compare_org(
         prefix + county + core + "有限公司", prefix + county + core + "有限责任公司"
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from shixin.names.fold import fold, to_simplified
 
+from shixin.names.fold import fold, to_simplified
 from tests.names.names_strategies import GIVEN, SURNAMES, to_fullwidth, to_traditional
 
 
@@ -93,5 +93,5 @@ def test_fold_is_idempotent_around_kept_characters(text: str) -> None:
 
 @given(st.text(alphabet=NAME_ALPHABET, min_size=1, max_size=6))
 def test_traditional_spelling_of_a_name_folds_back(text: str) -> None:
-    """A simplified name written in traditional script (OpenCC s2t) folds back to it, 乾 included."""
+    """A simplified name written in traditional script (OpenCC s2t) folds back, 乾 included."""
     assert fold(to_traditional(text)) == fold(text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from shixin.names.keys import (
     MAX_KEY_BYTES,
     by_strength,
@@ -13,7 +14,6 @@ from shixin.names.keys import (
     query_keys,
 )
 from shixin.names.pinyin import syllables
-
 from tests.names.names_strategies import (
     GIVEN,
     SEPARATORS,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from shixin.names.org import latin_org_keys, normalize_org, org_core, parse_org
 
+from shixin.names.org import latin_org_keys, normalize_org, org_core, parse_org
 from tests.names.names_strategies import org_cores, to_fullwidth, to_traditional
 
 XINDA_VARIANTS = [
@@ -104,7 +104,7 @@ def test_leading_bare_county_is_an_alternative() -> None:
 def test_county_names_as_regions_or_core(
     name: str, core: str, regions: tuple[str, ...], alt_core: str, alt_regions: tuple[str, ...]
 ) -> None:
-    """A county name is a region after its own city, a possible one after its province, else core."""
+    """A county name is a region after its city, a possible one after its province, else core."""
     parts = parse_org(name)
     assert (parts.core, parts.regions, parts.alt_core, parts.alt_regions) == (
         core,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from shixin.names.person import has_han, is_latin, latin_tokens, normalize_person
 
+from shixin.names.person import has_han, is_latin, latin_tokens, normalize_person
 from tests.names.names_strategies import SEPARATORS, person_names, to_fullwidth, to_traditional
 
 MINORITY_VARIANTS = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from shixin.names.pinyin import (
     latin_key,
     latin_query_keys,
@@ -13,7 +14,6 @@ from shixin.names.pinyin import (
     pinyin_key,
     syllables,
 )
-
 from tests.names.names_strategies import person_names
 
 

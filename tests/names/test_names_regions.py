@@ -7,6 +7,7 @@ from random import Random
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from shixin.names.regions import (
     GUANGXI,
     possible_region_prefix,

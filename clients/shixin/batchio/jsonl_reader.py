@@ -17,6 +17,9 @@ from .rows import BatchRow, RowError, make_row
 __all__ = ["read_jsonl"]
 
 
+_SUBJECT_FIELDS = frozenset({"name", "id_number"})
+
+
 class _ValueError(ValueError):
     """A field value that is not usable text."""
 
@@ -54,8 +57,10 @@ def _parse(line_number: int, text: str) -> BatchRow | RowError:
         )
     values: dict[str, str] = dict.fromkeys(FIELDS, "")
     problems: list[str] = []
+    named = False  # a key for the name or the ID number is present, even if blank
     for key, value in obj.items():
         field = canonical_field(key)
+        named = named or field in _SUBJECT_FIELDS
         if field is None or values[field].strip():
             continue
         try:
@@ -65,7 +70,7 @@ def _parse(line_number: int, text: str) -> BatchRow | RowError:
     ref = values["ref"].strip() or str(line_number)
     if problems:
         return RowError(line_number, ref, "; ".join(problems))
-    if not values["name"].strip() and not values["id_number"].strip():
+    if not named:
         keys = ", ".join(obj) or "(none)"
         return RowError(line_number, ref, f"no 'name' or 'id_number' field; found: {keys}")
     return make_row(line_number, ref, values["name"], values["id_number"], values["kind"])

@@ -3,6 +3,13 @@
 A case's *state* is drawn first and its dates and events are built to fit, so
 the list has known shares: ~75 % active, ~25 % not (expired ~11 %, shielded
 ~10 %, revoked or corrected ~3 %, pending after a risk notice ~1 %).
+
+Every record's events are a legal sequence for :mod:`shixin.lifecycle` as of
+``today``, so the demo imports with no rejected row: a shield or revoke falls
+on or before the listing's last day (an expired listing takes no events).
+Review decisions come 5-30 days after the request, later than the 3 days the
+lifecycle expects: legal, and reported as late, so the overdue report has
+something to show.
 """
 
 from __future__ import annotations
@@ -241,7 +248,8 @@ class Cases:
             events.append(("include", published, {}))
         elif state in ("shield", "revoke"):
             reasons = t.SHIELD_REASONS if state == "shield" else t.REVOKE_REASONS
-            ended = self._between(published + 7, today)
+            # The lifecycle refuses events on an expired listing: end it by its last day.
+            ended = self._between(published + 7, today if expires is None else min(today, expires))
             events.append((state, ended, {"reason": reasons.pick(rng)}))
         elif contested:
             events.extend(self._contest(state, published))

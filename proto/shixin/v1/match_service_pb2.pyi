@@ -288,7 +288,9 @@ class IdCheck(_message.Message):
     valid: _builtins.bool
     """Whether the number passed all checks."""
     problem: _builtins.str
-    """Why not, in words (e.g. "check character should be 7, not 2")."""
+    """Why not, in words (e.g. "check character should be 7, not 2"); on a valid number,
+    a note when it also reads as a mistyped number of another kind.
+    """
     normalized: _builtins.str
     """Normalised form (18-digit for legacy 15-digit IDs), masked for public callers."""
     def __init__(

@@ -103,7 +103,8 @@ class RecordServicer(pb_grpc.RecordServiceServicer):
     def _audit(self, call: Call, action: str, sequence: int, obj: dict[str, Any],
                outcome: dict[str, Any]) -> None:
         # Name the debtor too, so `shixin audit list --subject` finds pushes about a person.
-        debtor = obj.get("debtor") if isinstance(obj.get("debtor"), dict) else obj
+        nested = obj.get("debtor")
+        debtor: dict[str, Any] = nested if isinstance(nested, dict) else obj
         call.audit(action, {
             "sequence": sequence, "case_number": str(obj.get("case_number", "")),
             "name": str(debtor.get("name") or ""), "id_number": str(debtor.get("id_number") or ""),

@@ -18,7 +18,7 @@ from shixin.ids._text import clean, is_blank, is_placeholder, isdigits
 from shixin.ids.infer import infer_kind
 from shixin.ids.kind import KIND_NAMES, OPAQUE_KINDS, IdKind
 
-__all__ = ["IdKind", "ParsedId", "parse", "plain_reading"]
+__all__ = ["IdKind", "ParsedId", "parse", "plain_reading", "resident_reading"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +28,12 @@ class ParsedId:
     compact is canonical: 18-character resident IDs (15-digit ones converted),
     ``DDDDDDDDDD****DDDD`` for masked ones, organisation codes without hyphen.
     problem is None exactly when valid is True.
+
+    ambiguous is None, or (for a valid USCC of 17 digits and a digit or X)
+    why the number also reads as a *mistyped resident ID*: a province region
+    code, and valid resident IDs one slip away, so the USCC check may hold by
+    chance (1 time in 31).  It never makes the number invalid: it tells a
+    reviewer that a person's number may have been mistyped into a valid USCC.
     """
 
     raw: str
@@ -41,9 +47,16 @@ class ParsedId:
     birth_date: datetime.date | None = None
     region: str | None = None
     gender: str | None = None
+    ambiguous: str | None = None
 
 
 _CHECKS: Final = "0123456789X"
+#: Province-level codes of GB/T 2260, the first two digits of a resident ID.
+_PROVINCES: Final = frozenset({
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
+    "65", "71", "81", "82",
+})  # fmt: skip
 _R: Final = IdKind.RESIDENT_ID
 
 
@@ -96,12 +109,60 @@ def _resident(raw: str, number: str, kind: IdKind) -> ParsedId:
     return ParsedId(raw, _R, number, False, ric.format_problem(number), region=region)
 
 
+def _plausible_year(yyyy: str) -> bool:
+    return ric.MIN_BIRTH_YEAR <= int(yyyy) <= ric.latest_birth_date().year
+
+
+def _year_within_one_slip(yyyy: str) -> bool:
+    """Tell whether a birth year is plausible or one substituted digit from one."""
+    if _plausible_year(yyyy):
+        return True
+    return any(
+        _plausible_year(yyyy[:i] + digit + yyyy[i + 1 :])
+        for i in range(4)
+        for digit in "0123456789"
+        if digit != yyyy[i]
+    )
+
+
+def resident_reading(number: str) -> str | None:
+    """Say why a compact 18-character number may be a mistyped resident ID, or None.
+
+    It may when it is 17 digits and a check digit or X, starts with a province
+    code, fails as a resident ID and has valid resident IDs one substituted
+    digit or one adjacent swap away (a mistyped birth date included).
+
+    >>> print(resident_reading("450203196700061864"))
+    also reads as a mistyped resident ID (region 450203, birth date 19670006 is not a date; \
+1 valid resident ID one slip away): if this is a person's number, check it against the ID card
+    >>> resident_reading("91110000600037341L") is None
+    True
+    """
+    if len(number) != 18 or number[:2] not in _PROVINCES or number[17] not in _CHECKS:
+        return None
+    if not isdigits(number[:17]) or not _year_within_one_slip(number[6:10]):
+        return None  # 12450000… (事业单位) reads as born in 0000: no typo explains that
+    near = len(ric.typos(number))
+    if not near:
+        return None
+    born = ric.check_birth_date(number[6:14])
+    birth = born if isinstance(born, str) else f"born {born.isoformat()}"
+    ids = "resident ID" if near == 1 else "resident IDs"
+    return (
+        f"also reads as a mistyped resident ID (region {number[:6]}, {birth}; "
+        f"{near} valid {ids} one slip away): if this is a person's number, "
+        "check it against the ID card"
+    )
+
+
 def _uscc(raw: str, number: str, kind: IdKind) -> ParsedId:
     reason = uscc.problem(number)
     if len(number) != 18:
         return ParsedId(raw, kind, number, False, reason)
     region = number[2:8] if isdigits(number[2:8]) else None
-    return ParsedId(raw, kind, number, reason is None, reason, org_code=number[8:17], region=region)
+    ambiguous = resident_reading(number) if reason is None else None
+    return ParsedId(raw, kind, number, reason is None, reason, org_code=number[8:17],
+                    region=region, ambiguous=ambiguous)  # fmt: skip
 
 
 def _org_code(raw: str, number: str, kind: IdKind) -> ParsedId:
@@ -134,11 +195,11 @@ def _build(raw: str, number: str, kind: IdKind) -> ParsedId:
         return parsed  # a valid resident ID is never a placeholder; skip the test on the hot path
     if not parsed.compact:
         return dataclasses.replace(
-            parsed, valid=False, problem="nothing left after removing separators"
+            parsed, valid=False, problem="nothing left after removing separators", ambiguous=None
         )
     if is_placeholder(parsed.compact):
         reason = f"{_show(parsed.compact)} is a placeholder, not an identity number"
-        return dataclasses.replace(parsed, valid=False, problem=reason)
+        return dataclasses.replace(parsed, valid=False, problem=reason, ambiguous=None)
     return parsed
 
 
@@ -184,6 +245,9 @@ def parse(raw: str, kind_hint: IdKind | str | None = None) -> ParsedId:
     'check character should be 4, not 2'
     >>> parse("91110000600037341L", "org_code").problem
     'length 18: an organisation code has 9 characters (8 + check character); this looks like a USCC'
+    >>> p = parse("450203196700061864")
+    >>> p.kind.value, p.valid, p.problem, p.ambiguous is not None
+    ('uscc', True, None, True)
     """
     if not isinstance(raw, str):
         if raw is None:
@@ -214,4 +278,4 @@ def parse(raw: str, kind_hint: IdKind | str | None = None) -> ParsedId:
         return parsed
     looks = f"this looks like {KIND_NAMES[alternative.kind]}"
     reason = looks if parsed.problem is None else f"{parsed.problem}; {looks}"
-    return dataclasses.replace(parsed, valid=False, problem=reason)
+    return dataclasses.replace(parsed, valid=False, problem=reason, ambiguous=None)

@@ -233,5 +233,7 @@ def _full_valid_id(query: Query) -> bool:
 def _id_check(parsed: ParsedId | None, whole: bool) -> IdCheckView:
     if parsed is None:
         return IdCheckView(False, "", False, "", "")
-    return IdCheckView(True, parsed.kind.value, parsed.valid, parsed.problem or "",
+    # A valid number that also reads as a mistyped number of another kind says so.
+    note = parsed.problem or parsed.ambiguous or ""
+    return IdCheckView(True, parsed.kind.value, parsed.valid, note,
                        shown_id(parsed.compact, whole=whole))
