@@ -50,7 +50,8 @@ def summarise(path: Path, thread: str = "") -> tuple[int, Counter[str], Counter[
 def report(path: Path, top: int = 40, thread: str = "") -> str:
     """A text table of the top functions by inclusive and by self share."""
     total, inclusive, own = summarise(path, thread)
-    lines = [f"{path.name}: {total} samples" + (f" (threads matching {thread!r})" if thread else "")]
+    where = f" (threads matching {thread!r})" if thread else ""
+    lines = [f"{path.name}: {total} samples{where}"]
     lines.append("inclusive %  self %  function")
     for name, count in inclusive.most_common(top):
         lines.append(f"{100 * count / max(total, 1):10.1f}  {100 * own[name] / max(total, 1):6.1f}"

@@ -120,23 +120,22 @@ def _client(spec: LoadSpec, window: Any, go: Any, out: Any, index: int) -> None:
     channel = grpc.insecure_channel(spec.target, options=[
         ("grpc.max_receive_message_length", 32 << 20)])
     grpc.channel_ready_future(channel).result(timeout=30)
-    call = channel.unary_unary(spec.method)
+    call: Any = channel.unary_unary(spec.method)
     result = ProcResult()
     statuses: Counter[str] = Counter()
     lock = threading.Lock()
     finished = threading.Event()
     n = len(spec.requests)
-    state = {"next": spec.offset, "outstanding": 0, "start": 0.0, "end": 0.0, "cpu0": 0.0}
+    counters = {"next": spec.offset, "outstanding": 0}
     out.put(("ready", index))
     go.wait()
-    start, end = window[0], window[1]
-    state["start"], state["end"] = start, end
+    start, end = float(window[0]), float(window[1])
 
     def launch() -> None:
         with lock:
-            i = state["next"]
-            state["next"] = i + 1
-            state["outstanding"] += 1
+            i = counters["next"]
+            counters["next"] = i + 1
+            counters["outstanding"] += 1
         t0 = time.perf_counter()
         fut = call.future(spec.requests[i % n], metadata=spec.metadata, timeout=spec.timeout)
         fut.add_done_callback(lambda f: done(f, t0, i))
@@ -146,7 +145,7 @@ def _client(spec: LoadSpec, window: Any, go: Any, out: Any, index: int) -> None:
         now = time.time()
         exc = fut.exception()
         with lock:
-            state["outstanding"] -= 1
+            counters["outstanding"] -= 1
             if exc is not None:
                 result.errors += 1
                 if not result.first_error:
@@ -160,14 +159,14 @@ def _client(spec: LoadSpec, window: Any, go: Any, out: Any, index: int) -> None:
             launch()
         else:
             with lock:
-                if state["outstanding"] == 0:
+                if counters["outstanding"] == 0:
                     finished.set()
 
     def cpu_marks() -> None:
         time.sleep(max(0.0, start - time.time()))
-        state["cpu0"] = time.process_time()
+        cpu0 = time.process_time()
         time.sleep(max(0.0, end - time.time()))
-        result.cpu = time.process_time() - state["cpu0"]
+        result.cpu = time.process_time() - cpu0
 
     marks = threading.Thread(target=cpu_marks, daemon=True)
     marks.start()

@@ -81,9 +81,9 @@ def machine_info() -> dict[str, Any]:
     with contextlib.suppress(OSError):
         mem = Path("/proc/meminfo").read_text().split("\n", 1)[0]
         info["mem_total_gb"] = round(int(mem.split()[1]) / 2**20, 1)
+    import google.protobuf
     import grpc
     import lmdb
-    import google.protobuf
 
     info["grpcio"] = grpc.__version__
     info["protobuf"] = google.protobuf.__version__
@@ -302,7 +302,8 @@ def table(res: dict[str, Any]) -> str:
     if b:
         add(f"shixin batch, {b['rows']:,} rows end to end",
             f"{_fmt(b['rows_per_s'])} rows/s", "",
-            f"≥ {TARGETS['batch_rows_per_s']:,}: {ok(b['rows_per_s'] >= TARGETS['batch_rows_per_s'])}"
+            f"≥ {TARGETS['batch_rows_per_s']:,}: "
+            f"{ok(b['rows_per_s'] >= TARGETS['batch_rows_per_s'])}"
             + ("; TIMED OUT" if b["timed_out"] else "")
             + f"; server {b['server_cpu_us_per_row']:.0f} µs CPU/row")
     imp = res["import"][str(n)]

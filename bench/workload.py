@@ -215,8 +215,10 @@ def build_queries(truth: Path, k: int) -> QuerySets:
             id_name.append(Subject(lr["name"], lr["id_number"], "person"))
         else:
             id_name.append(Subject(rng.choice(persons)["name"], _resident_id(rng), "person"))
-    name_person = [Subject(p["name"], "", "person") for p in rng.sample(persons, min(k, len(persons)))]
-    name_org = [Subject(o["name"], "", "organization") for o in rng.sample(orgs, min(k, len(orgs)))]
+    name_person = [Subject(p["name"], "", "person")
+                   for p in rng.sample(persons, min(k, len(persons)))]
+    name_org = [Subject(o["name"], "", "organization")
+                for o in rng.sample(orgs, min(k, len(orgs)))]
     name_pinyin = [Subject(latin_name(p["name"], rng), "", "person")
                    for p in rng.sample(persons, min(k, len(persons)))]
     return QuerySets(id_name, name_person, name_org, name_pinyin)

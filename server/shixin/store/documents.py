@@ -39,7 +39,8 @@ class Party:
     id_valid: bool
 
 
-def build_document(record: ListRecord, events: list[dict[str, Any]], versions: int) -> dict[str, Any]:
+def build_document(record: ListRecord, events: list[dict[str, Any]],
+                   versions: int) -> dict[str, Any]:
     """The stored form of a record."""
     parties: list[list[Any]] = []
     d = record.debtor
