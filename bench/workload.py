@@ -20,6 +20,9 @@ knows it):
 ``name_pinyin``
     Listed persons' names in Latin script, as foreign documents write them:
     ``Zhang Xiaoming``, ``ZHANG Xiaoming``, ``Xiaoming Zhang``.
+``id_only``
+    The ``id_name`` subjects without their names: the ID keys' few postings
+    and no homonyms, so this is nearly the fixed cost of a Match call.
 """
 
 from __future__ import annotations
@@ -189,6 +192,7 @@ class QuerySets:
     name_person: list[Subject]
     name_org: list[Subject]
     name_pinyin: list[Subject]
+    id_only: list[Subject]
 
     def as_dict(self) -> dict[str, list[Subject]]:
         """Workload name → subjects."""
@@ -221,7 +225,8 @@ def build_queries(truth: Path, k: int) -> QuerySets:
                 for o in rng.sample(orgs, min(k, len(orgs)))]
     name_pinyin = [Subject(latin_name(p["name"], rng), "", "person")
                    for p in rng.sample(persons, min(k, len(persons)))]
-    return QuerySets(id_name, name_person, name_org, name_pinyin)
+    id_only = [Subject("", s.id_number, s.kind) for s in id_name]
+    return QuerySets(id_name, name_person, name_org, name_pinyin, id_only)
 
 
 def match_requests(subjects: list[Subject]) -> list[bytes]:
@@ -248,6 +253,7 @@ def write_batch_file(path: Path, queries: QuerySets, rows: int) -> dict[str, int
     rng = random.Random(SEED + 1)
     mix = {"id_name": 0, "name_person": 0, "name_org": 0, "name_pinyin": 0}
     pools = queries.as_dict()
+    pools.pop("id_only")
     kinds = {"person": "个人", "organization": "单位"}
     with path.open("w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh)

@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from shixin.lifecycle import Event, Status, parse_event, status
@@ -102,12 +102,24 @@ def status_of(published_on: date, expires_on: date | None, events: Sequence[Even
 
 
 class StoredRecord:
-    """Read-side view of a stored document; parsing is lazy and cached."""
+    """Read-side view of a stored document; parsing is lazy and cached.
 
-    __slots__ = ("__dict__", "doc")
+    The caches are plain slots, not ``functools.cached_property``: on Python
+    3.11 that holds one lock per property *for all instances*, so the server's
+    worker threads queued behind each other to parse parties of unrelated
+    records (it was the top frame of name-only Match profiles). Two threads
+    racing to fill a slot compute the same value; either result is kept.
+    Treat the document and what it returns as immutable: the reader may share
+    one view among the candidates of a request.
+    """
+
+    __slots__ = ("_dates", "_events", "_parties", "doc")
 
     def __init__(self, doc: dict[str, Any]) -> None:
         self.doc = doc
+        self._parties: tuple[Party, ...] | None = None
+        self._events: tuple[Event, ...] | None = None
+        self._dates: tuple[date, date | None] | None = None
 
     @classmethod
     def from_bytes(cls, raw: bytes) -> StoredRecord:
@@ -130,30 +142,44 @@ class StoredRecord:
         """Whether public callers may see it."""
         return bool(self.record.get("public", True))
 
-    @cached_property
+    @property
     def parties(self) -> tuple[Party, ...]:
         """Matchable parties, debtor first."""
-        return tuple(
-            Party(i, role, kind, name, raw, compact, id_kind, valid)
-            for i, (role, kind, name, raw, compact, id_kind, valid) in enumerate(self.doc["p"])
-        )
+        parties = self._parties
+        if parties is None:
+            parties = self._parties = tuple(
+                Party(i, role, kind, name, raw, compact, id_kind, valid)
+                for i, (role, kind, name, raw, compact, id_kind, valid)
+                in enumerate(self.doc["p"]))
+        return parties
 
-    @cached_property
+    @property
     def events(self) -> tuple[Event, ...]:
         """Accepted lifecycle events, in order."""
-        return tuple(parse_event(e) for e in self.doc["e"])
+        events = self._events
+        if events is None:
+            events = self._events = tuple(parse_event(e) for e in self.doc["e"])
+        return events
+
+    def _days(self) -> tuple[date, date | None]:
+        dates = self._dates
+        if dates is None:
+            expires = self.record.get("expires_on")
+            dates = self._dates = (date.fromisoformat(self.record["published_on"]),
+                                   date.fromisoformat(expires) if expires else None)
+        return dates
 
     @property
     def published_on(self) -> date:
         """发布时间."""
-        return date.fromisoformat(self.record["published_on"])
+        return self._days()[0]
 
     @property
     def expires_on(self) -> date | None:
         """失信期限届满 as pushed (extend events may move it)."""
-        value = self.record.get("expires_on")
-        return date.fromisoformat(value) if value else None
+        return self._days()[1]
 
     def status(self, today: date) -> Status:
         """Life-cycle state as of today: computed, never stored, so expiry needs no job."""
-        return status_of(self.published_on, self.expires_on, self.events, today)
+        published_on, expires_on = self._days()
+        return status_of(published_on, expires_on, self.events, today)
