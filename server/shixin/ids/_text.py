@@ -8,7 +8,9 @@ module strips them the same way before looking at the characters that count.
 from __future__ import annotations
 
 import unicodedata
-from typing import Final
+from typing import Final, NoReturn
+
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength
 
 _DASHES: Final = "-\u00ad\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _INVISIBLE: Final = "\u200b\u200c\u200d\u2060\ufeff"
@@ -79,3 +81,18 @@ def is_placeholder(compact: str) -> bool:
     (True, True, False)
     """
     return compact in _PLACEHOLDERS or compact == compact[:1] * len(compact)
+
+
+def raise_for(reason: str) -> NoReturn:
+    """Raise the python-stdnum error that a problem text of ours describes.
+
+    >>> raise_for("length 8: an organisation code has 9 characters")
+    Traceback (most recent call last):
+        ...
+    stdnum.exceptions.InvalidLength: length 8: an organisation code has 9 characters
+    """
+    if reason.startswith("length"):
+        raise InvalidLength(reason)
+    if reason.startswith("check character should"):
+        raise InvalidChecksum(reason)
+    raise InvalidFormat(reason)

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
+from stdnum.exceptions import ValidationError
 
-from shixin.ids._text import clean
+from shixin.ids._text import clean, raise_for
 from shixin.ids.typos import CheckScheme, Typo, one_typo_away
 
 #: Weights of the 8 body characters.
@@ -83,11 +83,7 @@ def validate(number: str) -> str:
     reason = problem(number)
     if reason is None:
         return number
-    if reason.startswith("length"):
-        raise InvalidLength(reason)
-    if reason.startswith("check character should"):
-        raise InvalidChecksum(reason)
-    raise InvalidFormat(reason)
+    raise_for(reason)
 
 
 def is_valid(number: str) -> bool:

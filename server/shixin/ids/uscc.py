@@ -21,10 +21,10 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
+from stdnum.exceptions import InvalidLength, ValidationError
 
 from shixin.ids import orgcode
-from shixin.ids._text import clean
+from shixin.ids._text import clean, raise_for
 from shixin.ids.typos import CheckScheme, Typo, one_typo_away
 
 #: The 31 characters a USCC may use; a character's value is its index.
@@ -105,11 +105,7 @@ def validate(number: str) -> str:
     reason = problem(number)
     if reason is None:
         return number
-    if reason.startswith("length"):
-        raise InvalidLength(reason)
-    if reason.startswith("check character should"):
-        raise InvalidChecksum(reason)
-    raise InvalidFormat(reason)
+    raise_for(reason)
 
 
 def is_valid(number: str) -> bool:
