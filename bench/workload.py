@@ -29,11 +29,12 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import random
 import re
-import resource
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -100,23 +101,26 @@ def import_list(files: ListFiles, index: Path, *, fresh: bool = True) -> dict[st
 
     if fresh and index.exists():
         shutil.rmtree(index)
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
-    proc = subprocess.run(
-        [shixin_exe(), "import", "--quiet", "--today", TODAY, "--show-problems", "0",
-         "--data", str(index), str(files.records), str(files.events)],
-        capture_output=True, text=True, check=False)
-    seconds = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    argv = [shixin_exe(), "import", "--quiet", "--today", TODAY, "--show-problems", "0",
+            "--data", str(index), str(files.records), str(files.events)]
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)  # this child's own CPU time and peak RSS
+        seconds = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
     if proc.returncode != 0:
-        raise RuntimeError(f"shixin import failed ({proc.returncode}): {proc.stderr[-2000:]}")
-    m = _IMPORT_LINE.search(proc.stdout)
+        raise RuntimeError(f"shixin import failed ({proc.returncode}): {stderr[-2000:]}")
+    m = _IMPORT_LINE.search(stdout)
     data = index / "data.mdb"
     size = data.stat().st_blocks * 512
     return {
         "seconds": seconds,
-        "cpu_seconds": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
-        "peak_rss_mb": after.ru_maxrss / 1024,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "peak_rss_mb": usage.ru_maxrss / 1024,
         "rows": int(m.group(1)) if m else None,
         "records_added": int(m.group(2)) if m else None,
         "events_applied": int(m.group(3)) if m else None,
@@ -124,7 +128,7 @@ def import_list(files: ListFiles, index: Path, *, fresh: bool = True) -> dict[st
         "records_per_s": files.n_records / seconds,
         "index_bytes": size,
         "index_bytes_per_record": size / max(1, files.n_records),
-        "output": proc.stdout.strip().splitlines()[-1:] if proc.stdout else [],
+        "output": stdout.strip().splitlines()[-1:],
     }
 
 
