@@ -40,7 +40,7 @@ def test_budget_reads_exact_name_keys_before_typo_keys(view: ReadView) -> None:
     assert first_typo_posting and target and first_typo_posting != target  # the trap is set
     result = match(view, Query(name="张晓明"), today=TODAY, max_candidates=1,
                    max_postings=1)
-    assert [h.record.record_id for h in result.hits] == [target[0][0]]
+    assert [h.record_id for h in result.hits] == [target[0][0]]
 
 
 def test_mistyped_resident_id_that_passes_as_uscc_still_finds_the_person(view: ReadView) -> None:

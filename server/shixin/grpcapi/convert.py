@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from shixin.errors import InvalidArgument
@@ -56,32 +57,32 @@ SCOPE_TO_PB = {
 }
 
 
+# Enum values by name, built once: the conversions run for every hit.
+_ROLE_PB = {r: types_pb.PartyRole.Value(f"PARTY_ROLE_{r.upper()}") for r in ROLES[1:]}
+_ACTION_PB = {a: match_pb.MeasureAction.Value(f"MEASURE_ACTION_{a.upper()}")
+              for a in ACTIONS[1:]}
+_ID_TYPE_PB = {t: types_pb.IdType.Value(f"ID_TYPE_{t.upper()}") for t in ID_TYPES[1:]}
+_STATE_PB = {s: types_pb.RecordState.Value(f"RECORD_STATE_{s.upper()}") for s in STATES[1:]}
+
+
 def role_to_pb(role: str) -> types_pb.PartyRole.ValueType:
     """PartyRole of a role string ("debtor", "legal_representative" …); unspecified if unknown."""
-    if role in ROLES[1:]:
-        return types_pb.PartyRole.Value(f"PARTY_ROLE_{role.upper()}")
-    return types_pb.PARTY_ROLE_UNSPECIFIED
+    return _ROLE_PB.get(role, types_pb.PARTY_ROLE_UNSPECIFIED)
 
 
 def action_to_pb(action: str) -> match_pb.MeasureAction.ValueType:
     """MeasureAction of an action string ("prohibit" …)."""
-    if action in ACTIONS[1:]:
-        return match_pb.MeasureAction.Value(f"MEASURE_ACTION_{action.upper()}")
-    return match_pb.MEASURE_ACTION_UNSPECIFIED
+    return _ACTION_PB.get(action, match_pb.MEASURE_ACTION_UNSPECIFIED)
 
 
 def id_type_to_pb(id_type: str) -> types_pb.IdType.ValueType:
     """IdType of an ID-kind string ("resident_id", "uscc" …)."""
-    if id_type in ID_TYPES[1:]:
-        return types_pb.IdType.Value(f"ID_TYPE_{id_type.upper()}")
-    return types_pb.ID_TYPE_UNSPECIFIED
+    return _ID_TYPE_PB.get(id_type, types_pb.ID_TYPE_UNSPECIFIED)
 
 
 def state_to_pb(state: str) -> types_pb.RecordState.ValueType:
     """RecordState of a state string ("active", "shielded" …)."""
-    if state in STATES[1:]:
-        return types_pb.RecordState.Value(f"RECORD_STATE_{state.upper()}")
-    return types_pb.RECORD_STATE_UNSPECIFIED
+    return _STATE_PB.get(state, types_pb.RECORD_STATE_UNSPECIFIED)
 
 
 def kind_to_pb(kind: str) -> types_pb.SubjectKind.ValueType:
@@ -127,8 +128,9 @@ def hit_to_pb(h: HitView) -> match_pb.Hit:
     return msg
 
 
+@lru_cache(maxsize=4096)
 def measure_application_to_pb(v: MeasureVerdict) -> match_pb.MeasureApplication:
-    """A MeasureApplication message."""
+    """A MeasureApplication message (memoised, like the verdicts: copy, don't modify)."""
     msg = match_pb.MeasureApplication(
         measure_code=v.code, title=v.title, applies=v.applies,
         actions=[action_to_pb(a) for a in v.actions], explanation=v.explanation,

@@ -25,10 +25,21 @@ from shixin.matching.features import (
 from shixin.matching.levels import NAME_AGREES, ORG_NAME_AGREES, Verdict, combine
 from shixin.names import by_strength, compare_org, compare_person
 from shixin.names import query_keys as name_query_keys
-from shixin.store import Party, ReadView, StoredRecord
+from shixin.names.keys import KEY_STRENGTH
+from shixin.store import Party, ReadView
+from shixin.store.cards import NO_ID, Card, birth_tag, year_range
 
 MAX_POSTINGS_PER_KEY = 2000
 MAX_CANDIDATES = 5000
+# The best name score a candidate first met through a key of each strength can
+# have (keys.KEY_STRENGTH; see compare.py): equal forms, then cores and
+# spellings, then one-edit keys of long names.
+_TIER_CEILING = (1.0, 1.0, 0.95, 0.9, 0.9, 0.9)
+_TYPO_STRENGTH = 3  # d:, b:, e: keys
+_TYPO_SCAN = 20
+_SOUND_ALIKE = 0.75 * 0.85  # a name-only hit whose name is a homophone or closer
+_MAX_BONUS = 0.22  # birth 0.15 + region 0.05 + gender 0.02 (features.py)
+_HOMONYM_FAMILIES = frozenset("np")  # names scoring >= 0.85: equal, spelling, homophone
 _ORG_MARKERS = ("公司", "厂", "店", "中心", "合作社", "事务所", "集团", "银行", "企业", "学校",
                 "医院", "协会", "商行", "部", "社", "站", "场", "馆", "院", "所")
 _MATCH_RANK = {"exact": 0, "legacy": 1, "org_code": 2, "masked": 3, "typo": 4}
@@ -50,14 +61,27 @@ class Query:
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """A record that matched, through which party, how strongly, and why."""
+    """A record that matched, through which party, how strongly, and why.
 
-    record: StoredRecord
-    party: Party
+    ``card`` carries what a hit shows of its record (``card.record``): no
+    document is read to answer.
+    """
+
+    card: Card
     status: Status
     level: str
     score: float
     reasons: tuple[str, ...]
+
+    @property
+    def record_id(self) -> str:
+        """The record's opaque id."""
+        return self.card.record_id
+
+    @property
+    def party(self) -> Party:
+        """The party that matched (0: the debtor)."""
+        return self.card.party
 
 
 @dataclass(slots=True)
@@ -131,16 +155,26 @@ def match(view: ReadView, query: Query, *, today: date, max_hits: int = 10,
           max_postings: int = MAX_POSTINGS_PER_KEY) -> MatchResult:
     """Match one subject against the snapshot ``view``.
 
-    Name keys are looked up strongest first (exact forms, then spellings and
-    sounds, then typo keys) until ``max_candidates`` candidates are gathered,
-    reading at most ``max_postings`` postings per key.
+    Candidates are judged on their party cards; documents are read only for
+    the hits returned. With an ID number, the number finds the record; when
+    it does not settle the match (no live definitive hit), name keys add
+    only parties listed without an ID number and homonyms born the same
+    day, or the same year in the same region (the only homonyms with
+    another ID number that ``levels`` reports). Without one,
+    name keys are read strongest first, and reading stops once ``max_hits``
+    live hits are found that no weaker key could outrank; within one key,
+    whose postings all meet the name the same way, after ``max_hits`` hits.
+    Typo keys are read only when no live hit met the name as written, spelt
+    or sounding alike: they exist to find a mistyped name, and next to an
+    exact hit they would only list other people's names one edit away.
+    At most ``max_postings`` postings per key (a small sample of typo keys)
+    and ``max_candidates`` in all.
     """
     if not query.name.strip() and not query.id_number.strip():
         raise InvalidArgument("give a name or an ID number (or both)", field="subject",
                               reason="EMPTY_SUBJECT")
     parsed = parse_query_id(query)
     kind = infer_kind(query, parsed)
-
     id_hits: dict[tuple[str, int], tuple[str, str]] = {}
     if parsed is not None:
         for qk in query_keys(parsed):
@@ -148,50 +182,173 @@ def match(view: ReadView, query: Query, *, today: date, max_hits: int = 10,
                 prev = id_hits.get(cand)
                 if prev is None or _MATCH_RANK[qk.match] < _MATCH_RANK[prev[0]]:
                     id_hits[cand] = (qk.match, qk.reason)
-    candidates: dict[tuple[str, int], None] = dict.fromkeys(id_hits)
+    facts = _QueryFacts.of(query, parsed)
+    pool = _Pool(view, query, parsed, facts, id_hits, kind=kind, today=today,
+                 include_inactive=include_inactive, public_only=public_only,
+                 budget=max_candidates)
+    for cand in id_hits:
+        pool.judge(cand)
     if query.name.strip():
-        # Strongest keys first: the budget never drops an exact-name candidate for a typo key.
-        for key in by_strength(name_query_keys(query.name, kind or None)):
-            for cand in view.postings(key, max_postings):
-                candidates.setdefault(cand)
-            if len(candidates) >= max_candidates:
-                break
-
-    q_gender = normalize_gender(query.gender) or (parsed.gender if parsed else None)
-    q_birth = query.birth_date or (parsed.birth_date if parsed else None)
-    q_region = parsed.region if parsed else None
-    hits: list[Hit] = []
-    for (rid, idx) in candidates:
-        rec = view.get(rid)
-        if rec is None or idx >= len(rec.parties):
-            continue
-        if public_only and not rec.public:
-            continue
-        party = rec.parties[idx]
-        if kind and party.kind != kind:
-            continue
-        st = rec.status(today)
-        if not st.active and not include_inactive:
-            continue
-        verdict = _judge(query, parsed, party, rec, id_hits.get((rid, idx)),
-                         q_gender, q_birth, q_region)
-        if verdict is not None:
-            hits.append(Hit(rec, party, st, verdict.level, verdict.score, verdict.reasons))
-    hits.sort(key=lambda h: (h.level != "definitive", not h.status.active, -h.score,
-                             h.record.record.get("published_on", "")))
-    hits = hits[:max_hits]
-    if any(h.level == "definitive" and h.status.active for h in hits):
-        status = "hit"
-    elif any(h.status.active for h in hits):
-        status = "possible"
-    else:
-        status = "none"
-    return MatchResult(status, hits, parsed, len(candidates))
+        keys = by_strength(name_query_keys(query.name, kind or None))
+        if parsed is not None:
+            if not pool.definitive_live():
+                _homonyms(view, pool, keys, facts, parsed, kind, max_postings)
+        else:
+            _by_name(view, pool, keys, facts, max_hits, max_postings)
+    return pool.result(max_hits)
 
 
-def _judge(query: Query, parsed: ParsedId | None, party: Party, rec: StoredRecord,
-           id_hit: tuple[str, str] | None, q_gender: str | None, q_birth: date | None,
-           q_region: str | None) -> Verdict | None:
+def _homonyms(view: ReadView, pool: _Pool, keys: list[str], facts: _QueryFacts,
+              parsed: ParsedId, kind: str, max_postings: int) -> None:
+    """Name candidates of a query with an ID number (see ``match``)."""
+    year = facts.birth.year if facts.birth else _masked_year(parsed)
+    for key in keys:
+        for cand in view.postings(key, max_postings, NO_ID, NO_ID):
+            pool.judge(cand)
+        if year is None or kind == "organization" or key[:1] not in _HOMONYM_FAMILIES:
+            continue
+        low, high = year_range(year)
+        region = _region_bytes(facts.region)
+        day = facts.birth_tag[:4]
+        for tag, cand in view.tagged_postings(key, max_postings, low, high):
+            if tag[:4] == day or tag[4:] == region:  # same birth date, or year and region
+                pool.judge(cand)
+
+
+def _by_name(view: ReadView, pool: _Pool, keys: list[str], facts: _QueryFacts,
+             max_hits: int, max_postings: int) -> None:
+    """Name candidates of a query without an ID number (see ``match``)."""
+    bonus = 0.0 if facts.birth is None and facts.gender is None else _MAX_BONUS
+    tier = -1
+    for key in keys:
+        strength = KEY_STRENGTH.get(key[:1], len(_TIER_CEILING) - 1)
+        if strength != tier:
+            tier = strength
+            ceiling = 0.75 * _TIER_CEILING[min(tier, len(_TIER_CEILING) - 1)] + bonus
+            if pool.settled(max_hits, ceiling):
+                return
+            if tier >= _TYPO_STRENGTH and pool.settled(1, _SOUND_ALIKE):
+                return  # a name met as written, spelt or sounding alike: typos are others
+        taken = 0
+        # Typo keys gather many near-misses: read a bounded sample of each.
+        limit = max_postings if strength < _TYPO_STRENGTH else _TYPO_SCAN + 4 * max_hits
+        for cand in view.iter_postings(key, limit):
+            if pool.judge(cand):
+                taken += 1
+                if taken >= max_hits and not bonus:
+                    break  # the key meets each of its postings the same way
+            if not pool.budget_left():
+                return
+
+
+def _masked_year(parsed: ParsedId) -> int | None:
+    """The birth year still shown by a masked resident ID (``4502021980****1232``)."""
+    digits = parsed.compact[6:10]
+    if parsed.masked and parsed.kind == IdKind.RESIDENT_ID and digits.isdigit():
+        return int(digits)
+    return None
+
+
+def _region_bytes(region: str | None) -> bytes:
+    return (int(region) if region and region.isdigit() else 0).to_bytes(3, "big")
+
+
+@dataclass(frozen=True, slots=True)
+class _QueryFacts:
+    """What the query says about birth, region and gender (from the ID or given)."""
+
+    birth: date | None
+    region: str | None
+    gender: str | None
+    birth_tag: bytes
+
+    @classmethod
+    def of(cls, query: Query, parsed: ParsedId | None) -> _QueryFacts:
+        birth = query.birth_date or (parsed.birth_date if parsed else None)
+        region = parsed.region if parsed else None
+        gender = normalize_gender(query.gender) or (parsed.gender if parsed else None)
+        tag = birth_tag(birth, region or "") if birth else b""
+        return cls(birth, region, gender, tag)
+
+
+class _Pool:
+    """Candidates judged once each on their cards; hits kept with their verdicts."""
+
+    def __init__(self, view: ReadView, query: Query, parsed: ParsedId | None,
+                 facts: _QueryFacts, id_hits: dict[tuple[str, int], tuple[str, str]], *,
+                 kind: str, today: date, include_inactive: bool, public_only: bool,
+                 budget: int) -> None:
+        self.view = view
+        self.query = query
+        self.parsed = parsed
+        self.facts = facts
+        self.id_hits = id_hits
+        self.kind = kind
+        self.today = today
+        self.include_inactive = include_inactive
+        self.public_only = public_only
+        self.budget = budget
+        self.seen: set[tuple[str, int]] = set()
+        self.hits: list[tuple[Card, bool, Verdict]] = []
+
+    def budget_left(self) -> bool:
+        return len(self.seen) < self.budget
+
+    def judge(self, cand: tuple[str, int]) -> bool:
+        """Judge a candidate once; True when it became a hit."""
+        if cand in self.seen or not self.budget_left():
+            return False
+        self.seen.add(cand)
+        card = self.view.card(*cand)
+        if card is None:
+            return False
+        if (self.public_only and not card.public) or (self.kind and card.party.kind != self.kind):
+            return False
+        live = card.live_on(self.today)
+        if live is None:  # the clock is before the record's last event: replay it
+            rec = self.view.get(card.record_id)
+            live = rec is not None and rec.status(self.today).active
+        if not live and not self.include_inactive:
+            return False
+        verdict = _judge(self.query, self.parsed, card, self.id_hits.get(cand), self.facts)
+        if verdict is None:
+            return False
+        self.hits.append((card, live, verdict))
+        return True
+
+    def definitive_live(self) -> bool:
+        """Whether a live hit is already definitive (the ID number and name agree)."""
+        return any(live and v.level == "definitive" for _, live, v in self.hits)
+
+    def settled(self, max_hits: int, ceiling: float) -> bool:
+        """Whether ``max_hits`` live hits score at least ``ceiling`` (weaker keys can't win)."""
+        strong = sum(1 for _, live, v in self.hits if live and v.score >= ceiling)
+        return strong >= max_hits
+
+    def result(self, max_hits: int) -> MatchResult:
+        ranked = sorted(self.hits, key=lambda h: (h[2].level != "definitive", not h[1],
+                                                  -h[2].score, h[0].published_on))
+        hits: list[Hit] = []
+        for card, _, verdict in ranked[:max_hits]:
+            state = card.status(self.today)
+            if state is None:  # the clock is before the record's last event: replay it
+                rec = self.view.get(card.record_id)
+                if rec is None:
+                    continue
+                state = rec.status(self.today)
+            hits.append(Hit(card, state, verdict.level, verdict.score, verdict.reasons))
+        if any(h.level == "definitive" and h.status.active for h in hits):
+            status = "hit"
+        elif any(h.status.active for h in hits):
+            status = "possible"
+        else:
+            status = "none"
+        return MatchResult(status, hits, self.parsed, len(self.seen))
+
+
+def _judge(query: Query, parsed: ParsedId | None, card: Card,
+           id_hit: tuple[str, str] | None, facts: _QueryFacts) -> Verdict | None:
+    party = card.party
     name_ev: Evidence | None = None
     if query.name.strip():
         compare = compare_person if party.kind == "person" else compare_org
@@ -206,14 +363,9 @@ def _judge(query: Query, parsed: ParsedId | None, party: Party, rec: StoredRecor
         conflict = describe_conflict(parsed, party.id_compact)
     extra: list[Evidence] = []
     if id_ev is None and party.kind == "person":
-        listed = parse(party.id_compact, party.id_kind or None) if party.id_compact else None
-        l_gender = normalize_gender(str(rec.record["debtor"].get("gender", ""))) \
-            if party.index == 0 else None
-        if listed is not None and listed.kind == IdKind.RESIDENT_ID:
-            l_gender = l_gender or listed.gender
-        for ev in (birth_evidence(q_birth, listed.birth_date if listed else None),
-                   region_evidence(q_region, listed.region if listed else None),
-                   gender_evidence(q_gender, l_gender)):
+        for ev in (birth_evidence(facts.birth, card.birth_date if facts.birth else None),
+                   region_evidence(facts.region, card.region or None),
+                   gender_evidence(facts.gender, normalize_gender(card.gender))):
             if ev is not None:
                 extra.append(ev)
     agree_at = NAME_AGREES if party.kind == "person" else ORG_NAME_AGREES

@@ -31,6 +31,7 @@ from typing import Any
 import structlog
 
 from shixin.store import Store
+from shixin.store.layout import current_period as period_of
 from shixin.store.layout import told_key
 
 log = structlog.get_logger(__name__)
@@ -39,21 +40,14 @@ BATCH_MAX = 5000
 
 
 def current_period(doc: Mapping[str, Any]) -> int:
-    """The period a caller that sees the record live *now* is told of.
-
-    ``live`` is what the feed last reported. When it says the record is not
-    live although the caller saw it live, either its first activation (on
-    ``published_on``) is not in the feed yet — period 0 — or it was deactivated
-    between the caller's snapshot and this call: then the caller saw the period
-    that deactivation ended.
+    """The period a caller that sees the record live *now* is told of (from its document).
 
     >>> current_period({"live": True, "nd": 2}), current_period({"live": False, "nd": 2})
     (2, 1)
     >>> current_period({})
     0
     """
-    ended = int(doc.get("nd", 0))
-    return ended if doc.get("live") or ended == 0 else ended - 1
+    return period_of(bool(doc.get("live")), int(doc.get("nd", 0)))
 
 
 class ToldLedger:

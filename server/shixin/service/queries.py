@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from shixin.auth import (
     Principal,
@@ -21,7 +22,7 @@ from shixin.matching.engine import infer_kind
 from shixin.measures import Catalogue, DepartmentScope, Measure, Verdict, judge, officer_check
 from shixin.service.clock import Clock
 from shixin.service.guard import guarded
-from shixin.service.ledger import ToldLedger, current_period
+from shixin.service.ledger import ToldLedger
 from shixin.service.views import shown_id
 from shixin.store import ReadView, Store
 
@@ -95,9 +96,14 @@ class MatchOutcome:
     officer_check: str = ""
 
 
+@lru_cache(maxsize=4096)
 def measure_verdict(measure: Measure, role: str, debtor_kind: str, *, live: bool = True,
                     state: str = "active", confirmed: bool = True) -> MeasureVerdict:
-    """Whether ``measure`` reaches a hit through ``role``, and what the unit must do."""
+    """Whether ``measure`` reaches a hit through ``role``, and what the unit must do.
+
+    A pure function of a few discrete values, so answers are memoised: every
+    hit of a busy unit asks the same handful of questions.
+    """
     return _verdict_view(judge(measure, role, debtor_kind, live=live, state=state,
                                confirmed=confirmed))
 
@@ -185,23 +191,22 @@ class QueryService:
             for hit in result.hits:
                 if hit.status.active:
                     # The period from this snapshot: no extra read, no race with a restore.
-                    self.ledger.tell(principal.id, hit.record.record_id, "match",
-                                     current_period(hit.record.doc))
+                    self.ledger.tell(principal.id, hit.record_id, "match",
+                                     hit.card.record.current_period())
         advice = ""
         if measure is not None and infer_kind(query, result.id_check) != "person":
             advice = officer_check(measure) or ""
         return MatchOutcome(result.status, hits, _id_check(result.id_check, whole), advice)
 
     def _view(self, hit: Hit, measure: Measure | None, whole: bool) -> HitView:
-        rec = hit.record.record
-        debtor = rec["debtor"]
+        rec = hit.card.record
         party = hit.party
         return HitView(
-            record_id=hit.record.record_id,
-            case_number=rec["case_number"],
-            debtor_name=debtor["name"],
-            debtor_kind=debtor["kind"],
-            id_number=shown_id(debtor.get("id_number", ""), whole=whole),
+            record_id=hit.record_id,
+            case_number=rec.case_number,
+            debtor_name=rec.debtor_name,
+            debtor_kind=rec.debtor_kind,
+            id_number=shown_id(rec.debtor_id_number, whole=whole),
             role=party.role,
             matched_name=party.name,
             matched_id_number=shown_id(party.id_number, whole=whole),
@@ -209,10 +214,10 @@ class QueryService:
             score=hit.score,
             reasons=hit.reasons,
             status=hit.status,
-            court=rec.get("court", ""),
-            published_on=rec.get("published_on", ""),
+            court=rec.court,
+            published_on=hit.card.published_on,
             expires_on=hit.status.expires_on.isoformat() if hit.status.expires_on else "",
-            measure=measure_verdict(measure, party.role, debtor["kind"],
+            measure=measure_verdict(measure, party.role, rec.debtor_kind,
                                     live=hit.status.active, state=hit.status.state.value,
                                     confirmed=hit.level == "definitive") if measure else None,
         )

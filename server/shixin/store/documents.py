@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from shixin.lifecycle import Event, Status, parse_event, status
+from shixin.lifecycle.window import Timeline, status_in, timeline
 from shixin.records import ListRecord
 
 # One encoder and decoder for every document: json.dumps/loads build a new
@@ -113,13 +114,14 @@ class StoredRecord:
     one view among the candidates of a request.
     """
 
-    __slots__ = ("_dates", "_events", "_parties", "doc")
+    __slots__ = ("_dates", "_events", "_parties", "_timeline", "doc")
 
     def __init__(self, doc: dict[str, Any]) -> None:
         self.doc = doc
         self._parties: tuple[Party, ...] | None = None
         self._events: tuple[Event, ...] | None = None
         self._dates: tuple[date, date | None] | None = None
+        self._timeline: Timeline | None = None
 
     @classmethod
     def from_bytes(cls, raw: bytes) -> StoredRecord:
@@ -179,7 +181,23 @@ class StoredRecord:
         """失信期限届满 as pushed (extend events may move it)."""
         return self._days()[1]
 
+    def timeline(self) -> Timeline:
+        """The status from the last event on: stored by the writer (``tl``), else computed."""
+        line = self._timeline
+        if line is None:
+            stored = self.doc.get("tl")
+            line = self._timeline = (
+                Timeline.from_json(stored) if stored is not None
+                else timeline(self.published_on, self.expires_on, self.events))
+        return line
+
     def status(self, today: date) -> Status:
-        """Life-cycle state as of today: computed, never stored, so expiry needs no job."""
+        """Life-cycle state as of today: from the stored timeline, so expiry needs no job
+        and a query replays no events (unless the clock is before the last event)."""
+        stored = self.doc.get("tl")
+        found = status_in(stored, today) if stored is not None else \
+            self.timeline().status_on(today)
+        if found is not None:
+            return found
         published_on, expires_on = self._days()
         return status_of(published_on, expires_on, self.events, today)

@@ -4,8 +4,10 @@
 db         key                                   value
 =========  ====================================  =========================================
 records    record_id (16 hex, ascii)             JSON document (see documents.py)
-ix         index key (utf-8, e.g. "ric:…")       posting: record_id + party index (2 hex);
-                                                 dupsort
+ix         index key (utf-8, e.g. "ric:…")       posting: tag (7 bytes, see cards.py) +
+                                                 record_id + party index (2 hex);
+                                                 dupsort, dupfixed
+cards      record_id + party index (2 hex)       the party's card (see cards.py)
 history    record_id + seq (8 bytes BE)          JSON: a pushed version or an accepted event
 feed       seq (8 bytes BE)                      JSON change (activated / deactivated)
 wake       YYYYMMDD + record_id                  "" — the day the record's activeness changes
@@ -30,12 +32,14 @@ from __future__ import annotations
 import struct
 from datetime import date
 
-DB_NAMES = ("records", "ix", "history", "feed", "wake", "due", "told", "acks", "tokens",
+DB_NAMES = ("records", "ix", "cards", "history", "feed", "wake", "due", "told", "acks", "tokens",
             "meta")
 DUPSORT_DBS = frozenset({"ix"})
-SCHEMA_VERSION = b"2"
-"""2: told ledger keyed by period, ``wake`` index (publication and expiry), feed periods."""
-POSTING_LEN = 18
+SCHEMA_VERSION = b"3"
+"""2: told ledger keyed by period, ``wake`` index (publication and expiry), feed periods.
+3: tagged postings (birth date and region order), party cards."""
+TAG_LEN = 7
+POSTING_LEN = TAG_LEN + 18
 _SEQ = struct.Struct(">Q")
 
 
@@ -53,14 +57,39 @@ def seq_from(raw: bytes) -> int:
     return int(_SEQ.unpack(raw)[0])
 
 
-def posting(record_id: str, party: int) -> bytes:
-    """Index value: which record and which party of it (0 = the debtor)."""
+def current_period(live: bool, ended: int) -> int:
+    """The period a caller that sees a record live *now* is told of.
+
+    ``live`` is what the feed last reported, ``ended`` how many deactivations
+    it reported. When the feed says the record is not live although the
+    caller saw it live, either its first activation (on ``published_on``) is
+    not in the feed yet — period 0 — or it was deactivated between the
+    caller's snapshot and this call: then the caller saw the period that
+    deactivation ended.
+
+    >>> current_period(True, 2), current_period(False, 2), current_period(False, 0)
+    (2, 1, 0)
+    """
+    return ended if live or ended == 0 else ended - 1
+
+
+def party_key(record_id: str, party: int) -> bytes:
+    """Key of a party's card: which record and which party of it (0 = the debtor)."""
     return f"{record_id}{party:02x}".encode()
 
 
+def posting(record_id: str, party: int, tag: bytes) -> bytes:
+    """Index value: the party's tag, then its card key."""
+    return tag + party_key(record_id, party)
+
+
 def parse_posting(raw: bytes) -> tuple[str, int]:
-    """Inverse of posting."""
-    return raw[:16].decode(), int(raw[16:18], 16)
+    """(record_id, party) of a posting.
+
+    >>> parse_posting(posting("464095f0251693ff", 2, bytes(TAG_LEN)))
+    ('464095f0251693ff', 2)
+    """
+    return raw[TAG_LEN:TAG_LEN + 16].decode(), int(raw[TAG_LEN + 16:TAG_LEN + 18], 16)
 
 
 def day_key(day: date, record_id: str) -> bytes:

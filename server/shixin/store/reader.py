@@ -6,12 +6,15 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from shixin.store.cards import Card, decode_card
 from shixin.store.documents import StoredRecord
 from shixin.store.env import Store
 from shixin.store.layout import (
     POSTING_LEN,
+    TAG_LEN,
     ack_key,
     parse_told_key,
+    party_key,
     seq_bytes,
     seq_from,
     told_key,
@@ -27,20 +30,53 @@ class ReadView:
         self.txn = txn
         self._ix = store.dbs["ix"]
         self._records = store.dbs["records"]
+        self._cards = store.dbs["cards"]
         self._cache: dict[str, StoredRecord | None] = {}
 
-    def postings(self, key: str, limit: int) -> list[tuple[str, int]]:
-        """Up to ``limit`` (record_id, party) pairs stored under an index key."""
-        out: list[tuple[str, int]] = []
+    def _scan(self, key: str, low: bytes, high: bytes) -> Iterator[bytes]:
+        """Raw postings of ``key``, from tag ``low`` up to ``high`` (on ``len(high)`` bytes).
+
+        LMDB seeks to ``low``, so postings before it cost nothing.
+        """
         with self.txn.cursor(db=self._ix) as cur:
-            if not cur.set_key(key.encode()):
-                return out
+            found = cur.set_range_dup(key.encode(), low) if low else cur.set_key(key.encode())
+            if not found:
+                return
+            span = len(high)
             for raw in cur.iternext_dup(keys=False):
+                if span and raw[:span] > high:
+                    return
                 if len(raw) == POSTING_LEN:
-                    out.append((raw[:16].decode(), int(raw[16:18], 16)))
-                if len(out) >= limit:
-                    break
+                    yield raw
+
+    def iter_postings(self, key: str, limit: int, low: bytes = b"",
+                      high: bytes = b"") -> Iterator[tuple[str, int]]:
+        """(record_id, party) pairs under an index key, lazily, at most ``limit``."""
+        for n, raw in enumerate(self._scan(key, low, high)):
+            if n >= limit:
+                return
+            yield raw[TAG_LEN:TAG_LEN + 16].decode(), int(raw[TAG_LEN + 16:POSTING_LEN], 16)
+
+    def postings(self, key: str, limit: int, low: bytes = b"",
+                 high: bytes = b"") -> list[tuple[str, int]]:
+        """Up to ``limit`` (record_id, party) pairs stored under an index key."""
+        return list(self.iter_postings(key, limit, low, high))
+
+    def tagged_postings(self, key: str, limit: int, low: bytes = b"",
+                        high: bytes = b"") -> list[tuple[bytes, tuple[str, int]]]:
+        """Like ``postings``, with each posting's tag (see ``cards``)."""
+        out: list[tuple[bytes, tuple[str, int]]] = []
+        for raw in self._scan(key, low, high):
+            out.append((raw[:TAG_LEN], (raw[TAG_LEN:TAG_LEN + 16].decode(),
+                                        int(raw[TAG_LEN + 16:POSTING_LEN], 16))))
+            if len(out) >= limit:
+                break
         return out
+
+    def card(self, record_id: str, party: int) -> Card | None:
+        """A party's card (name, ID facts, live interval), without the document."""
+        raw = self.txn.get(party_key(record_id, party), db=self._cards)
+        return decode_card(record_id, party, raw) if raw is not None else None
 
     def count(self, key: str) -> int:
         """How many postings a key has."""

@@ -35,15 +35,24 @@ from shixin.lifecycle import (
     parse_event,
 )
 from shixin.records import ListRecord
+from shixin.store.cards import encode_cards, record_tags
 from shixin.store.documents import StoredRecord, build_document, dumps
 from shixin.store.env import Store
 from shixin.store.keys import record_index_keys
-from shixin.store.layout import day_key, day_of, day_prefix, posting, seq_bytes, seq_from
+from shixin.store.layout import (
+    day_key,
+    day_of,
+    day_prefix,
+    party_key,
+    posting,
+    seq_bytes,
+    seq_from,
+)
 from shixin.store.lookup import find_record_id
 
 log = structlog.get_logger(__name__)
 
-BOOKKEEPING = ("ix", "live", "nd", "ds", "wk", "dk")
+BOOKKEEPING = ("ix", "tg", "live", "nd", "ds", "wk", "dk")
 """Document fields the writer keeps across versions of a record (not part of the record)."""
 
 
@@ -112,12 +121,19 @@ class Writer:
             if old is not None and name in old:
                 doc[name] = old[name]
         keys = record_index_keys(record)
+        tags = record_tags(doc)
         ix_db = self.db["ix"]
-        for key, party in (old or {}).get("ix", []):
-            self.txn.delete(key.encode(), posting(rid, party), db=ix_db)
+        if old is not None:
+            old_tags = [bytes.fromhex(t) for t in old.get("tg", [])]
+            for key, party in old.get("ix", []):
+                self.txn.delete(key.encode(), posting(rid, party, old_tags[party]), db=ix_db)
+            for party in range(len(tags), len(old_tags)):
+                self.txn.delete(party_key(rid, party), db=self.db["cards"])
         for key, party in keys:
-            self.txn.put(key.encode(), posting(rid, party), db=ix_db, dupdata=True)
+            self.txn.put(key.encode(), posting(rid, party, bytes.fromhex(tags[party])),
+                         db=ix_db, dupdata=True)
         doc["ix"] = keys
+        doc["tg"] = tags
         doc["v"] = versions + 1
         seq = self._next("hist_seq")
         self.txn.put(rid.encode() + seq_bytes(seq), dumps({
@@ -170,12 +186,16 @@ class Writer:
         """Report the record's change of activeness on ``on`` (default today), if any,
         re-index it and store it."""
         day = on or self.today
+        doc.pop("tl", None)  # a copy of the previous version's: recompute from these events
         rec = StoredRecord(doc)
+        doc["tl"] = rec.timeline().to_json()
         after = rec.status(day)
         kind, seq = self._report(doc, after, day)
         self._index_wake(doc, rec, after, day)
         self._index_deadlines(doc, rec, day)
         self.txn.put(rec.record_id.encode(), dumps(doc), db=self.db["records"])
+        for party, card in enumerate(encode_cards(doc)):
+            self.txn.put(party_key(rec.record_id, party), card, db=self.db["cards"])
         return ApplyResult(rec.record_id, False, after.state.value, kind, seq)
 
     def _report(self, doc: dict[str, Any], after: Status, known_on: date) -> tuple[str, int]:
