@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from shixin.records import parse_record
 from shixin.store import ReadView, Store, Writer
 from shixin.store.cards import NO_BIRTH, NO_ID, birth_tag, year_range
 
 TODAY = date(2026, 11, 24)
-PERSON = {"case_number": "(2020)桂0202执1号",
+PERSON: dict[str, Any] = {"case_number": "(2020)桂0202执1号",
           "debtor": {"kind": "person", "name": "张\x1f三", "id_number": "450202198001011232",
                      "gender": "男"},
           "court": "柳州市城中区人民法院", "published_on": "2020-03-01",
           "expires_on": "2027-03-01",
           "related_persons": []}
-COMPANY = {"case_number": "(2020)桂0202执2号",
+COMPANY: dict[str, Any] = {"case_number": "(2020)桂0202执2号",
            "debtor": {"kind": "organization", "name": "柳州市鑫达贸易有限公司",
                       "id_number": "91450200MA5L0BXX7D"},
            "court": "柳州市城中区人民法院", "published_on": "2020-03-01",
@@ -25,7 +26,7 @@ COMPANY = {"case_number": "(2020)桂0202执2号",
                                 "id_number": "450202198505051234"}]}
 
 
-def _store(tmp_path: Path, *records: dict[str, object]) -> Store:
+def _store(tmp_path: Path, *records: dict[str, Any]) -> Store:
     store = Store(tmp_path / "ix")
     with store.write_txn() as txn:
         writer = Writer(store, txn, today=TODAY, principal="test")
