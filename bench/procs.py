@@ -53,6 +53,26 @@ def wait_serving(target: str, deadline: float, proc: subprocess.Popen[bytes]) ->
         time.sleep(0.005)
 
 
+def descendants(pid: int) -> list[int]:
+    """``pid`` and every process below it (the server's batch workers), from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii") as fh:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
 @dataclass
 class Server:
     """A server subprocess on a loopback port."""
@@ -70,6 +90,14 @@ class Server:
     def rss_anon_mb(self) -> float:
         """Anonymous resident memory (heap, stacks; not the mapped index), MB."""
         return status_kb(self.pid, "RssAnon") / 1024
+
+    def tree_rss_anon_mb(self) -> float:
+        """RssAnon of the server and its batch workers together, MB."""
+        total = 0
+        for pid in descendants(self.pid):
+            with contextlib.suppress(OSError, KeyError):
+                total += status_kb(pid, "RssAnon")
+        return total / 1024
 
     def rss_file_mb(self) -> float:
         """Resident file-backed memory (mostly the mapped LMDB index), MB."""

@@ -212,7 +212,7 @@ def run_batch(index: Path, input_csv: Path, rows: int, logs: Path,
         argv = [wl.shixin_exe(), "batch", str(input_csv), "-o", str(output), "--quiet",
                 "--server", server.target, "--unit", wl.UNIT, "--purpose", wl.PURPOSE]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        s0 = loadgen.proc_cpu_seconds(server.pid)
+        s0 = _tree_cpu(server.pid)
         m0 = loadgen.machine_cpu()
         t0 = time.perf_counter()
         timed_out = False
@@ -223,10 +223,12 @@ def run_batch(index: Path, input_csv: Path, rows: int, logs: Path,
         except subprocess.TimeoutExpired:
             timed_out, code, tail = True, -1, f"killed after {timeout:.0f} s"
         seconds = time.perf_counter() - t0
-        s1 = loadgen.proc_cpu_seconds(server.pid)
+        s1 = _tree_cpu(server.pid)  # the batch workers are the server's children
         m1 = loadgen.machine_cpu()
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         rss = server.rss_anon_mb()
+        rss_tree = server.tree_rss_anon_mb()
+        processes = len(procs.descendants(server.pid))
     done, statuses = count_output(output)
     for part in output.parent.glob(f".{output.name}.*.part"):
         part.unlink()
@@ -237,8 +239,17 @@ def run_batch(index: Path, input_csv: Path, rows: int, logs: Path,
         "exit_code": code, "timed_out": timed_out, "output_tail": tail,
         "server_cpu_us_per_row": (s1 - s0) / max(1, done) * 1e6,
         "client_cpu_us_per_row": client_cpu / max(1, done) * 1e6,
-        "machine_busy": busy, "rss_anon_mb_after": rss, "statuses_sampled": statuses,
+        "machine_busy": busy, "rss_anon_mb_after": rss, "rss_anon_mb_tree_after": rss_tree,
+        "server_processes": processes, "statuses_sampled": statuses,
     }
+
+
+def _tree_cpu(pid: int) -> float:
+    total = 0.0
+    for p in procs.descendants(pid):
+        with contextlib.suppress(OSError):
+            total += loadgen.proc_cpu_seconds(p)
+    return total
 
 
 def count_output(output: Path) -> tuple[int, dict[str, int]]:
@@ -342,7 +353,10 @@ def table(res: dict[str, Any]) -> str:
             f"≥ {TARGETS['batch_rows_per_s']:,}: "
             f"{ok(b['rows_per_s'] >= TARGETS['batch_rows_per_s'])}"
             + ("; TIMED OUT" if b["timed_out"] else "")
-            + f"; server {b['server_cpu_us_per_row']:.0f} µs CPU/row")
+            + f"; CPU/row: server {b['server_cpu_us_per_row']:.0f} µs "
+            f"({b.get('server_processes', 1)} processes), "
+            f"client {b['client_cpu_us_per_row']:.0f} µs; server RssAnon "
+            f"{b.get('rss_anon_mb_tree_after', b['rss_anon_mb_after']):.0f} MB")
     imp = res["import"].get(str(n))
     if imp:
         _import_rows(add, ok, imp, n)

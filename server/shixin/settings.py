@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -47,6 +47,9 @@ class Settings:
     audit: bool = True
     # gRPC worker threads (each open stream holds one).
     workers: int = 64
+    # Processes that match BatchMatch messages beside the serving process (started on the
+    # first batch); 0 keeps batches in the serving process. Default: one per spare CPU.
+    batch_workers: int = field(default_factory=lambda: default_batch_workers())
     # Public queries per second allowed per client address, and the burst.
     public_rate: float = 1.0
     public_burst: int = 5
@@ -64,6 +67,11 @@ class Settings:
     def mutual_tls(self) -> bool:
         """Whether the main port requires client certificates."""
         return self.tls and self.tls_client_ca is not None
+
+
+def default_batch_workers() -> int:
+    """One batch worker per CPU beyond the serving process's, at least one, at most 8."""
+    return max(1, min(8, (os.cpu_count() or 2) - 1))
 
 
 def _bool(text: str) -> bool:
@@ -87,6 +95,8 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
     values["audit_key"] = key_from_env(e)
     if e.get("SHIXIN_WORKERS"):
         values["workers"] = int(e["SHIXIN_WORKERS"])
+    if e.get("SHIXIN_BATCH_WORKERS"):
+        values["batch_workers"] = int(e["SHIXIN_BATCH_WORKERS"])
     if e.get("SHIXIN_PUBLIC_RATE"):
         values["public_rate"] = float(e["SHIXIN_PUBLIC_RATE"])
     if e.get("SHIXIN_PUBLIC_BURST"):
@@ -117,6 +127,8 @@ def validate(s: Settings) -> None:
                          f"{MIN_KEY_BYTES})")
     if s.workers < 4:
         raise ValueError("SHIXIN_WORKERS must be at least 4")
+    if s.batch_workers < 0:
+        raise ValueError("SHIXIN_BATCH_WORKERS must be 0 or more")
     if s.public_rate <= 0 or s.public_burst < 1:
         raise ValueError("SHIXIN_PUBLIC_RATE must be positive and SHIXIN_PUBLIC_BURST at least 1")
     if s.log_format not in ("json", "console"):

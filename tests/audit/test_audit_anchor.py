@@ -1,5 +1,6 @@
 """The audit head anchored in LMDB meta: written after commits, checked when opening."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,24 @@ def test_ensure_available_after_close(tmp_path: Path) -> None:
     log.close()
     with pytest.raises(AuditClosedError):
         log.ensure_available()
+
+
+def test_anchor_writes_at_most_once_per_interval(tmp_path: Path) -> None:
+    """Heads arriving while the anchor cools down wait for it (one LMDB write), or a flush."""
+    store = Store(tmp_path)
+    anchor = Anchor(store, min_interval=60.0)
+    try:
+        anchor.update(Head(1, f"{1:064x}"))
+        anchor.flush()  # the first head is written at once
+        assert read_anchor(store) == Head(1, f"{1:064x}")
+        for seq in range(2, 50):
+            anchor.update(Head(seq, f"{seq:064x}"))
+        time.sleep(0.2)
+        assert read_anchor(store) == Head(1, f"{1:064x}")  # cooling down: lags, never ahead
+        anchor.flush()  # cuts the cool-down short
+        assert read_anchor(store) == Head(49, f"{49:064x}")
+        anchor.update(Head(50, f"{50:064x}"))
+    finally:
+        anchor.close()  # writes the last head
+        assert read_anchor(store) == Head(50, f"{50:064x}")
+        store.close()

@@ -8,12 +8,16 @@ case-insensitively, ignoring spaces, ``_``, ``-`` and a trailing required-marker
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .rows import BatchFileError, BatchRow, RowError, make_row
+from .rows import BatchFileError, BatchRow, Fields, RowError, check_row
 
-__all__ = ["FIELDS", "Header", "canonical_field"]
+__all__ = ["FIELDS", "Extractor", "Header", "canonical_field"]
+
+Extractor = Callable[[int, Sequence[str]], Fields | RowError | None]
+"""``(row_number, cells)`` → the row's fields, its error, or ``None`` for a blank row."""
+_ABSENT = 1 << 30  # a column index no row reaches
 
 FIELDS = ("ref", "name", "id_number", "kind")
 
@@ -116,13 +120,52 @@ class Header:
 
     def row(self, row_number: int, cells: Sequence[str]) -> BatchRow | RowError | None:
         """Build the row from its cells; ``None`` for a blank row, which is skipped."""
+        checked = self._extract_general(row_number, cells)
+        return BatchRow(*checked) if isinstance(checked, tuple) else checked
+
+    def extractor(self) -> Extractor:
+        """A function doing :meth:`row`'s work, returning :data:`~shixin.batchio.rows.Fields`.
+
+        Made once per file: when every field sits in one column (the usual
+        file), it reads the cells by index without looking anything up per row.
+        """
+        if any(len(self.columns.get(field, ())) > 1 for field in FIELDS):
+            return self._extract_general
+
+        def at(field: str) -> int:
+            return self.columns.get(field, (_ABSENT,))[0]
+
+        ref_at, name_at, id_at, kind_at = at("ref"), at("name"), at("id_number"), at("kind")
+        width, overflow = self.width, self.overflow
+
+        def extract(row_number: int, cells: Sequence[str]) -> Fields | RowError | None:
+            n = len(cells)
+            ref = cells[ref_at] if ref_at < n else ""
+            if n > width:
+                problem = overflow(cells)
+                if problem is not None:
+                    return RowError(row_number, ref.strip() or str(row_number), problem)
+            checked = check_row(
+                row_number,
+                ref,
+                cells[name_at] if name_at < n else "",
+                cells[id_at] if id_at < n else "",
+                cells[kind_at] if kind_at < n else "",
+            )
+            if checked.__class__ is RowError and not any(cell.strip() for cell in cells):
+                return None
+            return checked
+
+        return extract
+
+    def _extract_general(self, row_number: int, cells: Sequence[str]) -> Fields | RowError | None:
         if not any(cell.strip() for cell in cells):
             return None
         ref = self.ref(cells, row_number)
         problem = self.overflow(cells)
         if problem is not None:
             return RowError(row_number, ref, problem)
-        return make_row(
+        return check_row(
             row_number,
             ref,
             self.value(cells, "name"),

@@ -12,12 +12,25 @@ from collections.abc import Generator
 from pathlib import Path
 
 from .headers import FIELDS, canonical_field
-from .rows import BatchRow, RowError, make_row
+from .rows import Fields, RowError, check_row
 
 __all__ = ["read_jsonl"]
 
 
 _SUBJECT_FIELDS = frozenset({"name", "id_number"})
+_KEY_CACHE_SIZE = 256
+_fields_of_keys: dict[str, str | None] = {}
+"""Field of each key seen (a file repeats the same few keys on every line)."""
+
+
+def _field_of(key: str) -> str | None:
+    try:
+        return _fields_of_keys[key]
+    except KeyError:
+        if len(_fields_of_keys) >= _KEY_CACHE_SIZE:
+            _fields_of_keys.clear()
+        field = _fields_of_keys[key] = canonical_field(key)
+        return field
 
 
 class _ValueError(ValueError):
@@ -40,7 +53,7 @@ def _field_text(field: str, value: object) -> str:
     raise _ValueError(f"{field} must be a string, not {type(value).__name__}")
 
 
-def _parse(line_number: int, text: str) -> BatchRow | RowError:
+def _parse(line_number: int, text: str) -> Fields | RowError:
     try:
         obj = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -59,7 +72,7 @@ def _parse(line_number: int, text: str) -> BatchRow | RowError:
     problems: list[str] = []
     named = False  # a key for the name or the ID number is present, even if blank
     for key, value in obj.items():
-        field = canonical_field(key)
+        field = _field_of(key)
         named = named or field in _SUBJECT_FIELDS
         if field is None or values[field].strip():
             continue
@@ -73,10 +86,10 @@ def _parse(line_number: int, text: str) -> BatchRow | RowError:
     if not named:
         keys = ", ".join(obj) or "(none)"
         return RowError(line_number, ref, f"no 'name' or 'id_number' field; found: {keys}")
-    return make_row(line_number, ref, values["name"], values["id_number"], values["kind"])
+    return check_row(line_number, ref, values["name"], values["id_number"], values["kind"])
 
 
-def read_jsonl(path: Path) -> Generator[BatchRow | RowError | None, None, None]:
+def read_jsonl(path: Path) -> Generator[Fields | RowError | None, None, None]:
     """Yield ``None`` first (nothing to check up front), then a row per non-blank line."""
     with path.open("rb") as raw:
         yield None

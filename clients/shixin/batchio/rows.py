@@ -8,7 +8,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["KIND_ALIASES", "BatchFileError", "BatchRow", "RowError", "make_row", "parse_kind"]
+__all__ = [
+    "KIND_ALIASES",
+    "BatchFileError",
+    "BatchRow",
+    "Fields",
+    "RowError",
+    "check_row",
+    "make_row",
+    "parse_kind",
+]
+
+Fields = tuple[int, str, str, str, str]
+"""A readable row as a plain tuple: ``(row_number, ref, name, id_number, kind)``.
+
+The readers yield these (building a frozen dataclass per row costs more than
+reading it); :func:`~shixin.batchio.readers.read_rows` turns them into
+:class:`BatchRow`.
+"""
 
 
 class BatchFileError(Exception):
@@ -66,10 +83,11 @@ def parse_kind(raw: str) -> str | None:
     return KIND_ALIASES.get(text.lower())
 
 
-def make_row(
-    row_number: int, ref: str, name: str, id_number: str, kind: str
-) -> BatchRow | RowError:
-    """Check the extracted cells of a row and build the row or its error.
+_KIND_LOOKUP: dict[str, str] = {"": "", **KIND_ALIASES}
+
+
+def check_row(row_number: int, ref: str, name: str, id_number: str, kind: str) -> Fields | RowError:
+    """Check the extracted cells of a row: its :data:`Fields`, or its error.
 
     Outer whitespace is dropped (spreadsheet noise); inner spelling is kept as
     written because the server's normalisation is the one that counts.
@@ -79,9 +97,19 @@ def make_row(
     id_number = id_number.strip()
     if not name and not id_number:
         return RowError(row_number, ref, "neither name nor id_number is given")
-    parsed = parse_kind(kind)
+    parsed = _KIND_LOOKUP.get(kind)
+    if parsed is None:
+        parsed = parse_kind(kind)
     if parsed is None:
         return RowError(
             row_number, ref, f"kind {kind.strip()!r} is not recognised; use {_KIND_HELP}"
         )
-    return BatchRow(row_number, ref, name, id_number, parsed)
+    return (row_number, ref, name, id_number, parsed)
+
+
+def make_row(
+    row_number: int, ref: str, name: str, id_number: str, kind: str
+) -> BatchRow | RowError:
+    """Check the extracted cells of a row and build the row or its error (see :func:`check_row`)."""
+    checked = check_row(row_number, ref, name, id_number, kind)
+    return checked if isinstance(checked, RowError) else BatchRow(*checked)

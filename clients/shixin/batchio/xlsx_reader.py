@@ -15,7 +15,8 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from .headers import Header
-from .rows import BatchFileError, BatchRow, RowError
+from .rows import BatchFileError, Fields, RowError
+from .xlsx_rows import sheet_values
 
 __all__ = ["LOST_DIGITS", "read_xlsx"]
 
@@ -62,22 +63,19 @@ def _id_text(value: object) -> str:
 
 def _cells(header: Header | None, values: Sequence[object]) -> tuple[list[str], str | None]:
     """Cell texts of a row, and the first conversion problem if any."""
-    id_columns = header.columns.get("id_number", ()) if header is not None else ()
-    cells: list[str] = []
+    cells = [value if value.__class__ is str else _text(value) for value in values]
     problem: str | None = None
-    for index, value in enumerate(values):
-        if index in id_columns:
+    for index in header.columns.get("id_number", ()) if header is not None else ():
+        if index < len(values) and values[index].__class__ is not str:
             try:
-                cells.append(_id_text(value))
+                cells[index] = _id_text(values[index])
             except _CellError as exc:
-                cells.append("")
+                cells[index] = ""
                 problem = problem or str(exc)
-        else:
-            cells.append(_text(value))
     return cells, problem
 
 
-def read_xlsx(path: Path) -> Generator[BatchRow | RowError | None, None, None]:
+def read_xlsx(path: Path) -> Generator[Fields | RowError | None, None, None]:
     """Yield ``None`` once the header is read, then every non-blank row of the first sheet."""
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
@@ -90,19 +88,26 @@ def read_xlsx(path: Path) -> Generator[BatchRow | RowError | None, None, None]:
         # Some writers store a wrong <dimension>, and openpyxl stops reading at it.
         sheet.reset_dimensions()
         header: Header | None = None
+        extract = None
         row_number = 0
-        for values in sheet.iter_rows(values_only=True):
+        try:
+            rows = sheet_values(sheet)
+        except AttributeError:  # an openpyxl without the internals sheet_values reads
+            rows = sheet.iter_rows(values_only=True)
+        for values in rows:
             cells, problem = _cells(header, values)
             if header is None:
                 if any(cell.strip() for cell in cells):
                     header = Header.parse(cells)
+                    extract = header.extractor()
                     yield None
                 continue
             row_number += 1
             if problem is not None:
                 yield RowError(row_number, header.ref(cells, row_number), problem)
                 continue
-            row = header.row(row_number, cells)
+            assert extract is not None
+            row = extract(row_number, cells)
             if row is not None:
                 yield row
         if header is None:

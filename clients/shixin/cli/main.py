@@ -73,7 +73,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         tls_client_ca=Path(args.tls_client_ca) if args.tls_client_ca else None,
         dev_auth=True if args.dev_auth else None,
         today=date.fromisoformat(args.today) if args.today else None,
-        workers=args.workers,
+        workers=args.workers, batch_workers=args.batch_workers,
     )
     configure(settings.log_format)
     serve_forever(settings)
@@ -551,7 +551,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dev-auth", action="store_true",
                    help="trust the request's unit field (development only)")
     p.add_argument("--today", help="fixed date (YYYY-MM-DD) for demos")
-    p.add_argument("--workers", type=int)
+    p.add_argument("--workers", type=int, help="gRPC worker threads (SHIXIN_WORKERS)")
+    p.add_argument("--batch-workers", type=int,
+                   help="processes matching BatchMatch messages beside the server, started "
+                        "on the first batch; 0: none (SHIXIN_BATCH_WORKERS; default: one "
+                        "per spare CPU)")
     p.set_defaults(fn=cmd_serve)
 
     p = sub.add_parser("import", help="import records and events (JSONL or CSV)")

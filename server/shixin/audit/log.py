@@ -219,12 +219,12 @@ class AuditLog:
     def ensure_available(self) -> None:
         """Raise :class:`AuditUnavailableError` if entries can no longer be recorded.
 
-        Cheap (an uncontended lock): callers check before doing work whose
-        entry could then not be written, so that a failed log refuses the call
-        before it has any effect.
+        Callers check before doing work whose entry could then not be written,
+        so that a failed log refuses the call before it has any effect. No lock:
+        it reads two attributes that only ever change once (to failed, to
+        closed); :meth:`append` checks again under the lock.
         """
-        with self._cond:
-            self._check_open()
+        self._check_open()
 
     def _check_open(self) -> None:
         if self._error is not None:

@@ -107,7 +107,10 @@ def _finish(deps: CallDeps, call: Call | None, context: grpc.ServicerContext, ac
     ms = round((time.perf_counter() - started) * 1000, 3)
     who = call.principal if call else None
     message = str(error) if error else ""
-    log.info("rpc", action=action, code=code, ms=ms, peer=context.peer(),
+    # No peer address here: context.peer() is a call into gRPC core on every RPC; the
+    # principal names the caller, and a public or unauthenticated caller's address is
+    # in its principal id and its audit entry.
+    log.info("rpc", action=action, code=code, ms=ms,
              principal=who.id if who else "", role=who.role.value if who else "",
              auth=call.method if call else "", error=message or None)
     if deps.audit is None:

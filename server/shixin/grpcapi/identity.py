@@ -57,10 +57,17 @@ def peer_host(context: grpc.ServicerContext) -> str:
 class Authenticator:
     """Resolves the principal of a call."""
 
-    def __init__(self, store: Store, catalogue: Catalogue, *, dev_mode: bool) -> None:
+    def __init__(self, store: Store, catalogue: Catalogue, *, dev_mode: bool,
+                 client_certs: bool = True) -> None:
+        """``client_certs=False`` when no port asks for client certificates (no
+        mutual TLS): then no call can carry one, and the auth context is not read."""
         self.store = store
         self.catalogue = catalogue
         self.dev_mode = dev_mode
+        self.client_certs = client_certs
+        # Unit principals by unit code: bounded by the catalogue (unknown units are
+        # refused, not cached) and immutable, so one per unit is built, not one per call.
+        self._units: dict[str, Principal] = {}
 
     def principal_for(self, role: Role, ident: str, claimed: dict[str, Any]) -> Principal:
         """A principal with the measures its role and unit give it."""
@@ -71,24 +78,31 @@ class Authenticator:
         if role == Role.PUBLIC:
             return Principal.public(ident)
         if role == Role.UNIT:
+            known = self._units.get(ident)
+            if known is not None:
+                return known
             try:
                 self.catalogue.unit(ident)
             except KeyError:
                 raise CredentialRefused(f"unknown unit {ident!r}", reason="UNKNOWN_UNIT",
                                         claimed=claimed) from None
             measures = frozenset(m.code for m in self.catalogue.measures_for_unit(ident))
-            return Principal(id=ident, role=role, measures=measures)
+            principal = Principal(id=ident, role=role, measures=measures)
+            self._units[ident] = principal
+            return principal
         if role == Role.COURT:
             return Principal(id=ident, role=role, court=ident)
         return Principal(id=ident, role=role)
 
     def resolve(self, context: grpc.ServicerContext, request_unit: str) -> tuple[Principal, str]:
         """(principal, method) for a call; raises Unauthenticated for refused credentials."""
-        metadata = list(context.invocation_metadata() or ())
+        metadata = tuple(context.invocation_metadata() or ())
         headers = [str(v) for k, v in metadata if k == "authorization"]
-        # The stubs say Mapping[str, bytes]; at run time each value is a list of bytes.
-        auth = cast(Mapping[str, list[bytes]], context.auth_context())
-        certs = auth.get("x509_pem_cert") or []
+        certs: list[bytes] = []
+        if self.client_certs:
+            # The stubs say Mapping[str, bytes]; at run time each value is a list of bytes.
+            auth = cast(Mapping[str, list[bytes]], context.auth_context())
+            certs = auth.get("x509_pem_cert") or []
         if certs:
             if headers:
                 raise CredentialRefused(

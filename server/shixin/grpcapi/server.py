@@ -16,6 +16,7 @@ from shixin.audit import AuditLog
 from shixin.audit.anchor import Anchor, open_anchored
 from shixin.auth import RateLimiter
 from shixin.grpcapi.admin_servicer import AdminServicer
+from shixin.grpcapi.batch_rows import BatchWorkers
 from shixin.grpcapi.calls import CallDeps
 from shixin.grpcapi.feed_servicer import FeedServicer
 from shixin.grpcapi.identity import Authenticator
@@ -67,11 +68,14 @@ class Running:
     public_port: int | None = None
     """Port for callers without a client certificate (``Settings.public_listen``)."""
     anchor: Anchor | None = None
+    batch_workers: BatchWorkers | None = None
 
     def stop(self, grace: float = 2.0) -> None:
         """Graceful stop: refuse new calls, finish running ones, flush ledgers and the audit."""
         self.health.enter_graceful_shutdown()
         self.server.stop(grace).wait()
+        if self.batch_workers is not None:
+            self.batch_workers.close()
         self.ledger.close()
         if self.audit is not None:
             self.audit.close()
@@ -160,7 +164,8 @@ def _start(settings: Settings, clock: Clock | None, store: Store, audit: AuditLo
     today: Clock = clock or (fixed(settings.today) if settings.today else china_today)
     catalogue = load_catalogue()
     deps = CallDeps(
-        auth=Authenticator(store, catalogue, dev_mode=settings.dev_auth),
+        auth=Authenticator(store, catalogue, dev_mode=settings.dev_auth,
+                           client_certs=settings.mutual_tls),
         audit=audit,
         public_limiter=RateLimiter(rate=settings.public_rate, burst=settings.public_burst),
     )
@@ -171,8 +176,10 @@ def _start(settings: Settings, clock: Clock | None, store: Store, audit: AuditLo
         options=[("grpc.max_receive_message_length", 32 << 20),
                  ("grpc.so_reuseport", 0)],
     )
+    batch_workers = BatchWorkers(settings.data, settings.batch_workers)
     match_service_pb2_grpc.add_MatchServiceServicer_to_server(
-        MatchServicer(deps, QueryService(store, today, ledger, catalogue)), server)
+        MatchServicer(deps, QueryService(store, today, ledger, catalogue), batch_workers),
+        server)
     record_service_pb2_grpc.add_RecordServiceServicer_to_server(
         RecordServicer(deps, records), server)
     feed_service_pb2_grpc.add_FeedServiceServicer_to_server(
@@ -193,6 +200,7 @@ def _start(settings: Settings, clock: Clock | None, store: Store, audit: AuditLo
                        if settings.public_listen else None)
     except BaseException:
         ledger.close()
+        batch_workers.close()
         raise
     _warn(settings)
     server.start()
@@ -201,17 +209,26 @@ def _start(settings: Settings, clock: Clock | None, store: Store, audit: AuditLo
     log.info("server_started", listen=settings.listen, port=port, public_port=public_port,
              tls=settings.tls, mutual_tls=settings.mutual_tls, audit=settings.audit,
              data=str(settings.data))
-    return Running(server, port, store, ledger, audit, health_servicer, public_port, anchor)
+    return Running(server, port, store, ledger, audit, health_servicer, public_port, anchor,
+                   batch_workers)
 
 
 def serve_forever(settings: Settings) -> None:
     """Run until SIGINT/SIGTERM, then stop gracefully."""
     import signal
 
+    from shixin import logs
+
+    # One RPC, one log line: buffered and written in batches by a background thread
+    # (shixin.logs explains why and what a crash can lose).
+    logs.configure(settings.log_format, buffered=True)
     running = create_server(settings)
     done = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: done.set())
     done.wait()
     log.info("server_stopping")
-    running.stop()
+    try:
+        running.stop()
+    finally:
+        logs.flush()

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from shixin.lifecycle.events import Event, EventType
-from shixin.lifecycle.machine import Status, _advance, _fold
+from shixin.lifecycle.machine import Replay, Status, _advance, _fold
 from shixin.lifecycle.states import State, is_active
 
 FOREVER = date.max.toordinal()
@@ -171,9 +171,18 @@ def timeline(published_on: date, expires_on: date | None, events: Sequence[Event
     'shielded'
     """
     start = max((e.effective_on for e in events), default=date.min)
+    return timeline_of(published_on, expires_on, _fold(published_on, expires_on, events, start),
+                       start)
+
+
+def timeline_of(published_on: date, expires_on: date | None, folded: Replay,
+                start: date) -> Timeline:
+    """``timeline`` from the fold of every event (``machine._fold``: the events
+    alone, before the date-driven steps after the last), the last dated ``start``
+    (``date.min`` without events): a writer that applied the events one by one
+    has that fold already."""
     # Every event is on or before each day looked at below, so one fold serves all
     # of them: ``replay(…, day)`` is this fold advanced to ``day``.
-    folded = _fold(published_on, expires_on, events, start)
     final = _advance(folded, published_on, max(start, published_on), None).expires_on
     days = {start, published_on}
     for end in (expires_on, final):

@@ -188,11 +188,10 @@ def match(view: ReadView, query: Query, *, today: date, max_hits: int = 10,
                  budget=max_candidates)
     for cand in id_hits:
         pool.judge(cand)
-    if query.name.strip():
+    if query.name.strip() and (parsed is None or not pool.definitive_live()):
         keys = by_strength(name_query_keys(query.name, kind or None))
         if parsed is not None:
-            if not pool.definitive_live():
-                _homonyms(view, pool, keys, facts, parsed, kind, max_postings)
+            _homonyms(view, pool, keys, facts, parsed, kind, max_postings)
         else:
             _by_name(view, pool, keys, facts, max_hits, max_postings)
     return pool.result(max_hits)

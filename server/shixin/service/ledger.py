@@ -23,7 +23,6 @@ from __future__ import annotations
 import json
 import queue
 import threading
-import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -37,6 +36,7 @@ from shixin.store.layout import told_key
 log = structlog.get_logger(__name__)
 
 BATCH_MAX = 5000
+SEEN_MAX = 200_000
 
 
 def current_period(doc: Mapping[str, Any]) -> int:
@@ -51,15 +51,25 @@ def current_period(doc: Mapping[str, Any]) -> int:
 
 
 class ToldLedger:
-    """Batching writer of the told ledger."""
+    """Batching writer of the told ledger.
 
-    def __init__(self, store: Store, *, interval: float = 0.2) -> None:
+    ``tell`` only appends to a queue: the writer thread wakes on a timer (or
+    on ``flush``), never per entry, so a busy server's request threads do not
+    hand the interpreter lock to it on every hit.
+    """
+
+    def __init__(self, store: Store, *, interval: float = 0.2,
+                 remember: int = SEEN_MAX) -> None:
         self.store = store
         self.interval = interval
-        self._queue: queue.Queue[tuple[str, str, int, str] | None] = queue.Queue()
+        self.remember = remember
+        self._queue: queue.SimpleQueue[tuple[str, str, int, str]] = queue.SimpleQueue()
         self._seen: set[tuple[str, str, int]] = set()
+        self._queued: set[tuple[str, str, int]] = set()
         self._lock = threading.Lock()
         self._done = threading.Condition()
+        self._wake = threading.Event()
+        self._stopping = False
         self._pending = 0
         self._thread = threading.Thread(target=self._run, name="told-ledger", daemon=True)
         self._thread.start()
@@ -80,24 +90,33 @@ class ToldLedger:
         with self._lock:
             if key in self._seen:
                 return
+            if len(self._seen) >= self.remember:
+                # Only a filter against re-queueing: the ledger keeps the first telling
+                # of a period however often it is written, so forgetting is safe.
+                self._seen.clear()
             self._seen.add(key)
+            self._queued.add(key)
             self._pending += 1
         self._queue.put((unit, record_id, period, via))
 
     def knows(self, unit: str, record_id: str, period: int) -> bool:
-        """Whether this process was told (queued or committed) of the unit's telling."""
+        """Whether this process queued the unit's telling: not committed yet, or
+        committed recently (see ``remember``)."""
+        key = (unit, record_id, period)
         with self._lock:
-            return (unit, record_id, period) in self._seen
+            return key in self._queued or key in self._seen
 
     def flush(self, timeout: float = 10.0) -> None:
         """Block until every queued entry is committed."""
+        self._wake.set()
         with self._done:
             self._done.wait_for(lambda: self._pending == 0, timeout=timeout)
 
     def close(self) -> None:
         """Flush and stop the writer thread."""
         self.flush()
-        self._queue.put(None)
+        self._stopping = True
+        self._wake.set()
         self._thread.join(timeout=10)
 
     def _period_now(self, record_id: str) -> int | None:
@@ -107,26 +126,20 @@ class ToldLedger:
 
     def _run(self) -> None:
         while True:
-            item = self._queue.get()
-            if item is None:
-                return
-            batch = [item]
-            deadline = time.monotonic() + self.interval
-            stop = False
-            while len(batch) < BATCH_MAX:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    break
+            self._wake.wait(self.interval)
+            self._wake.clear()
+            while True:
+                batch: list[tuple[str, str, int, str]] = []
                 try:
-                    nxt = self._queue.get(timeout=remaining)
+                    while len(batch) < BATCH_MAX:
+                        batch.append(self._queue.get_nowait())
                 except queue.Empty:
+                    pass
+                if batch:
+                    self._commit(batch)
+                if len(batch) < BATCH_MAX:
                     break
-                if nxt is None:
-                    stop = True
-                    break
-                batch.append(nxt)
-            self._commit(batch)
-            if stop:
+            if self._stopping:
                 return
 
     def _commit(self, batch: list[tuple[str, str, int, str]]) -> None:
@@ -144,6 +157,9 @@ class ToldLedger:
             with self._lock:
                 for unit, rid, period, _ in batch:
                     self._seen.discard((unit, rid, period))
+        with self._lock:
+            for unit, rid, period, _ in batch:
+                self._queued.discard((unit, rid, period))
         with self._done:
             self._pending -= len(batch)
             self._done.notify_all()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -94,6 +95,8 @@ class MatchOutcome:
     hits: tuple[HitView, ...]
     id_check: IdCheckView
     officer_check: str = ""
+    told: tuple[tuple[str, int], ...] = ()
+    """(record_id, period) of every live hit a unit was shown: for the told ledger."""
 
 
 @lru_cache(maxsize=4096)
@@ -166,17 +169,28 @@ class QueryService:
 
     def match(self, principal: Principal, query: Query, *, purpose: str = "",
               max_hits: int = 10, include_inactive: bool = False) -> MatchOutcome:
-        """Match one subject (opens its own snapshot)."""
+        """Match one subject (opens its own snapshot) and note what the unit was told."""
         measure = self.purpose_measure(principal, purpose)
         with self.store.read_txn() as txn:
-            return self.match_in(ReadView(self.store, txn), principal, query, measure=measure,
-                                 max_hits=max_hits, include_inactive=include_inactive,
-                                 today=self.clock())
+            outcome = self.match_in(ReadView(self.store, txn), principal, query,
+                                    measure=measure, max_hits=max_hits,
+                                    include_inactive=include_inactive, today=self.clock())
+        self.note_told(principal, outcome.told)
+        return outcome
+
+    def note_told(self, principal: Principal, told: Sequence[tuple[str, int]]) -> None:
+        """Record in the told ledger that ``principal`` was shown these live records."""
+        if self.ledger is not None:
+            for record_id, period in told:
+                self.ledger.tell(principal.id, record_id, "match", period)
 
     def match_in(self, view: ReadView, principal: Principal, query: Query, *,
                  measure: Measure | None, max_hits: int, include_inactive: bool,
                  today: date) -> MatchOutcome:
-        """Match one subject inside an existing snapshot (batches reuse one per message)."""
+        """Match one subject inside an existing snapshot (batches reuse one per message).
+
+        Pure of side effects: the caller passes ``outcome.told`` to ``note_told``.
+        """
         public = principal.role == Role.PUBLIC
         if public:
             guarded(check_public_query, query.name, _full_valid_id(query))
@@ -187,16 +201,16 @@ class QueryService:
                        public_only=not can_see_nonpublic(principal))
         whole = can_see_full_ids(principal)
         hits = tuple(self._view(h, measure, whole) for h in result.hits)
-        if self.ledger is not None and principal.role == Role.UNIT:
-            for hit in result.hits:
-                if hit.status.active:
-                    # The period from this snapshot: no extra read, no race with a restore.
-                    self.ledger.tell(principal.id, hit.record_id, "match",
-                                     hit.card.record.current_period())
+        told: tuple[tuple[str, int], ...] = ()
+        if principal.role == Role.UNIT:
+            # The period from this snapshot: no extra read, no race with a restore.
+            told = tuple((h.record_id, h.card.record.current_period())
+                         for h in result.hits if h.status.active)
         advice = ""
         if measure is not None and infer_kind(query, result.id_check) != "person":
             advice = officer_check(measure) or ""
-        return MatchOutcome(result.status, hits, _id_check(result.id_check, whole), advice)
+        return MatchOutcome(result.status, hits, _id_check(result.id_check, whole), advice,
+                            told)
 
     def _view(self, hit: Hit, measure: Measure | None, whole: bool) -> HitView:
         rec = hit.card.record

@@ -136,9 +136,14 @@ def _facts(id_compact: str, id_kind: str) -> tuple[date | None, str, str]:
 
 def party_tag(party: Party) -> bytes:
     """The tag of a party's postings (see the module docstring)."""
+    birth, region, _ = _facts(party.id_compact, party.id_kind)
+    return tag_of(party, birth, region)
+
+
+def tag_of(party: Party, birth: date | None, region: str) -> bytes:
+    """``party_tag`` from the party's birth date and region (see ``party_facts``)."""
     if not party.id_compact:
         return NO_ID
-    birth, region, _ = _facts(party.id_compact, party.id_kind)
     return birth_tag(birth, region) if birth is not None else NO_BIRTH
 
 

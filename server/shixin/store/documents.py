@@ -40,9 +40,8 @@ class Party:
     id_valid: bool
 
 
-def build_document(record: ListRecord, events: list[dict[str, Any]],
-                   versions: int) -> dict[str, Any]:
-    """The stored form of a record."""
+def document_parties(record: ListRecord) -> list[list[Any]]:
+    """The document's ``p``: every party, pre-normalised for matching (see ``Party``)."""
     parties: list[list[Any]] = []
     d = record.debtor
     pid = d.parsed_id
@@ -54,15 +53,34 @@ def build_document(record: ListRecord, events: list[dict[str, Any]],
         parties.append([rp.role, "person", rp.name, rp.id_number,
                         p.compact if p else "", p.kind.value if p else "",
                         bool(p.valid) if p else False])
+    return parties
+
+
+def build_document(record: ListRecord, events: list[dict[str, Any]],
+                   versions: int) -> dict[str, Any]:
+    """The stored form of a record."""
     return {
         "id": record.record_id,
         "key": record.key,
         "r": record.to_json(),
-        "p": parties,
+        "p": document_parties(record),
         "pr": list(record.id_problems),
         "e": events,
         "v": versions,
     }
+
+
+def encode(value: Any) -> str:
+    """JSON text of one value, exactly as :func:`dumps` writes it inside a document.
+
+    A document's text is ``{`` + ``"name":`` + ``encode(value)`` for each field in
+    name order, joined by ``,`` + ``}``; the importer assembles documents that way
+    from parts it encoded once.
+
+    >>> encode({"b": [1, None], "a": "张"})
+    '{"a":"张","b":[1,null]}'
+    """
+    return _ENCODE(value)
 
 
 def dumps(doc: dict[str, Any]) -> bytes:

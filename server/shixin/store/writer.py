@@ -26,6 +26,7 @@ import structlog
 
 from shixin.errors import FailedPrecondition, InvalidArgument, NotFound
 from shixin.lifecycle import (
+    Event,
     EventError,
     State,
     Status,
@@ -78,11 +79,45 @@ def wake_day(rec: StoredRecord, st: Status, today: date) -> date | None:
     A record pending until a future ``published_on`` comes into force on it; a
     live record with an end date stops being live the day after it.
     """
-    if st.state is State.PENDING and rec.published_on > today:
-        return rec.published_on
+    return wake_day_for(rec.published_on, st, today)
+
+
+def wake_day_for(published_on: date, st: Status, today: date) -> date | None:
+    """``wake_day`` of a record published on ``published_on``."""
+    if st.state is State.PENDING and published_on > today:
+        return published_on
     if st.active and st.expires_on is not None:
         return st.expires_on + timedelta(days=1)
     return None
+
+
+def event_target(obj: Mapping[str, Any]) -> tuple[Event, list[str], str]:
+    """Check an event row; its event, the record ids it may name (in the order
+    ``find_record_id`` tries them) and what to say when none exists.
+
+    Raises ``InvalidArgument`` for a row that names no record or is not an event.
+    """
+    case_number = str(obj.get("case_number") or "").strip()
+    if not case_number:
+        raise InvalidArgument("is required", field="case_number", reason="FIELD_REQUIRED")
+    id_number = str(obj.get("id_number") or "").strip()
+    name = str(obj.get("name") or "").strip()
+    if not id_number and not name:
+        raise InvalidArgument("an event names its record by id_number or name",
+                              field="id_number", reason="FIELD_REQUIRED")
+    try:
+        event = parse_event(obj)
+    except EventError as exc:
+        raise InvalidArgument(exc.message, field=exc.field, reason="BAD_EVENT") from None
+    candidates: list[str] = []
+
+    def collect(rid: str) -> bool:
+        candidates.append(rid)
+        return False
+
+    find_record_id(collect, case_number, id_number, name)
+    who = id_number or name
+    return event, candidates, f"no record with case number {case_number!r} and debtor {who!r}"
 
 
 class Writer:
@@ -143,25 +178,19 @@ class Writer:
         return self._settle(doc)
 
     # -- events -----------------------------------------------------------
-    def put_event(self, obj: Mapping[str, Any]) -> ApplyResult:
-        """Apply one lifecycle event; an illegal transition raises and changes nothing."""
-        case_number = str(obj.get("case_number") or "").strip()
-        if not case_number:
-            raise InvalidArgument("is required", field="case_number", reason="FIELD_REQUIRED")
-        id_number = str(obj.get("id_number") or "").strip()
-        name = str(obj.get("name") or "").strip()
-        if not id_number and not name:
-            raise InvalidArgument("an event names its record by id_number or name",
-                                  field="id_number", reason="FIELD_REQUIRED")
-        try:
-            event = parse_event(obj)
-        except EventError as exc:
-            raise InvalidArgument(exc.message, field=exc.field, reason="BAD_EVENT") from None
-        rid = find_record_id(lambda r: self._load(r) is not None, case_number, id_number, name)
+    def put_event(self, obj: Mapping[str, Any], record_id: str | None = None) -> ApplyResult:
+        """Apply one lifecycle event; an illegal transition raises and changes nothing.
+
+        ``record_id``: the record it applies to, when the caller found it already
+        (the importer resolves every event of an import before writing any).
+        """
+        event, candidates, missing = event_target(obj)
+        rid = record_id
         if rid is None:
-            who = id_number or name
-            raise NotFound(f"no record with case number {case_number!r} and debtor {who!r}",
-                           reason="UNKNOWN_RECORD")
+            rid = next((r for r in candidates
+                        if self.txn.get(r.encode(), db=self.db["records"]) is not None), None)
+        if rid is None:
+            raise NotFound(missing, reason="UNKNOWN_RECORD")
         old = self._load(rid)
         assert old is not None
         stored = StoredRecord(old)
