@@ -358,7 +358,7 @@ def table(res: dict[str, Any]) -> str:
             f"client {b['client_cpu_us_per_row']:.0f} µs; server RssAnon "
             f"{b.get('rss_anon_mb_tree_after', b['rss_anon_mb_after']):.0f} MB")
     imp = res["import"].get(str(n))
-    if imp:
+    if imp and not imp.get("skipped"):
         _import_rows(add, ok, imp, n)
     for size, mem in sorted(res["memory"].items(), key=lambda kv: int(kv[0])):
         target = (f"≤ 400 MB (target at 1M): "
@@ -403,7 +403,7 @@ def main() -> int:
     p.add_argument("--reuse-index", action="store_true",
                    help="keep an index already imported from the same list (no import timing)")
     p.add_argument("--skip", action="append", default=[],
-                   choices=["ceiling", "unary", "batch", "memory-small", "start"],
+                   choices=["ceiling", "unary", "batch", "memory-small", "start", "import"],
                    help="leave a part out (repeatable)")
     p.add_argument("--profile", action="store_true",
                    help="afterwards, py-spy each workload on the server (not timed)")
@@ -439,6 +439,12 @@ def main() -> int:
         lists[n] = wl.generate(work / f"list-{n}", n)
         indexes[n] = work / f"index-{n}"
         stamp = indexes[n] / "bench-import.json"
+        if "import" in args.skip:
+            if not (indexes[n] / "data.mdb").is_file():
+                raise SystemExit(f"--skip import needs an index in {indexes[n]}")
+            res["import"][str(n)] = {"skipped": True}
+            say("   import skipped: the index there is used as it is")
+            continue
         if args.reuse_index and stamp.is_file():
             res["import"][str(n)] = {**json.loads(stamp.read_text()), "reused": True}
             say("   index reused (import figures from the run that built it)")
