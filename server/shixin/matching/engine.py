@@ -39,6 +39,7 @@ _TYPO_STRENGTH = 3  # d:, b:, e: keys
 _TYPO_SCAN = 20
 _SOUND_ALIKE = 0.75 * 0.85  # a name-only hit whose name is a homophone or closer
 _MAX_BONUS = 0.22  # birth 0.15 + region 0.05 + gender 0.02 (features.py)
+_GENDER_BONUS = 0.02
 _HOMONYM_FAMILIES = frozenset("np")  # names scoring >= 0.85: equal, spelling, homophone
 _ORG_MARKERS = ("公司", "厂", "店", "中心", "合作社", "事务所", "集团", "银行", "企业", "学校",
                 "医院", "协会", "商行", "部", "社", "站", "场", "馆", "院", "所")
@@ -191,33 +192,41 @@ def match(view: ReadView, query: Query, *, today: date, max_hits: int = 10,
     if query.name.strip() and (parsed is None or not pool.definitive_live()):
         keys = by_strength(name_query_keys(query.name, kind or None))
         if parsed is not None:
-            _homonyms(view, pool, keys, facts, parsed, kind, max_postings)
+            _homonyms(view, pool, keys, facts, parsed, kind, max_hits, max_postings)
         else:
-            _by_name(view, pool, keys, facts, max_hits, max_postings)
+            bonus = 0.0 if facts.birth is None and facts.gender is None else _MAX_BONUS
+            _by_name(view, pool, keys, max_hits, max_postings, bonus=bonus)
     return pool.result(max_hits)
 
 
 def _homonyms(view: ReadView, pool: _Pool, keys: list[str], facts: _QueryFacts,
-              parsed: ParsedId, kind: str, max_postings: int) -> None:
+              parsed: ParsedId, kind: str, max_hits: int, max_postings: int) -> None:
     """Name candidates of a query with an ID number (see ``match``)."""
+    # Parties listed without an ID number meet the query by name alone, as in a
+    # name-only query; only the gender (from the query's ID) can tell them apart.
+    _by_name(view, pool, keys, max_hits, max_postings, bonus=_GENDER_BONUS,
+             low=NO_ID, high=NO_ID)
     year = facts.birth.year if facts.birth else _masked_year(parsed)
+    if year is None or kind == "organization":
+        return
+    low, high = year_range(year)
+    region = _region_bytes(facts.region)
+    day = facts.birth_tag[:4]
     for key in keys:
-        for cand in view.postings(key, max_postings, NO_ID, NO_ID):
-            pool.judge(cand)
-        if year is None or kind == "organization" or key[:1] not in _HOMONYM_FAMILIES:
+        if key[:1] not in _HOMONYM_FAMILIES:
             continue
-        low, high = year_range(year)
-        region = _region_bytes(facts.region)
-        day = facts.birth_tag[:4]
         for tag, cand in view.tagged_postings(key, max_postings, low, high):
             if tag[:4] == day or tag[4:] == region:  # same birth date, or year and region
                 pool.judge(cand)
 
 
-def _by_name(view: ReadView, pool: _Pool, keys: list[str], facts: _QueryFacts,
-             max_hits: int, max_postings: int) -> None:
-    """Name candidates of a query without an ID number (see ``match``)."""
-    bonus = 0.0 if facts.birth is None and facts.gender is None else _MAX_BONUS
+def _by_name(view: ReadView, pool: _Pool, keys: list[str], max_hits: int, max_postings: int,
+             *, bonus: float, low: bytes = b"", high: bytes = b"") -> None:
+    """Name candidates among postings tagged ``low``…``high`` (all by default).
+
+    ``bonus`` is the most that birth, region and gender evidence can add to a
+    name score: the stopping rules must leave room for it.
+    """
     tier = -1
     for key in keys:
         strength = KEY_STRENGTH.get(key[:1], len(_TIER_CEILING) - 1)
@@ -231,10 +240,10 @@ def _by_name(view: ReadView, pool: _Pool, keys: list[str], facts: _QueryFacts,
         taken = 0
         # Typo keys gather many near-misses: read a bounded sample of each.
         limit = max_postings if strength < _TYPO_STRENGTH else _TYPO_SCAN + 4 * max_hits
-        for cand in view.iter_postings(key, limit):
+        for cand in view.iter_postings(key, limit, low, high):
             if pool.judge(cand):
                 taken += 1
-                if taken >= max_hits and not bonus:
+                if taken >= max_hits and bonus <= _GENDER_BONUS:
                     break  # the key meets each of its postings the same way
             if not pool.budget_left():
                 return
