@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +16,7 @@ import pytest
 
 from shixin.demo import DEFAULT_TODAY, write_demo
 from shixin.service.clock import fixed
-from shixin.service.importer import ImportReport, import_files
+from shixin.service.importer import SPOOL_LOCK, ImportReport, import_files, remove_stale_spools
 from shixin.store import ReadView, Store
 from tests.cli.cli_support import run_shixin
 
@@ -279,3 +281,40 @@ def test_failed_import_leaves_the_index_exactly_as_before(
     finished = _import(opened, [more.records, more.events])
     assert finished.records_added > 0
     assert snapshot(opened).feed_head > before.feed_head
+
+
+def test_stale_spool_of_a_crashed_import_is_removed_by_the_next(
+        opened: Store, demo_files: tuple[Path, Path]) -> None:
+    """A spool a crash left behind goes at the next import; one in use stays; none remain."""
+    stale = opened.path / "import-spool-crashed"
+    (stale / "sub").mkdir(parents=True)
+    (stale / "0").write_bytes(b"x" * 100)
+    (stale / SPOOL_LOCK).write_bytes(b"")
+    orphan = opened.path / "import-spool-nolock"  # crashed before its lock file
+    orphan.mkdir()
+    os.utime(orphan, (1, 1))
+    busy = opened.path / "import-spool-busy"
+    busy.mkdir()
+    (busy / SPOOL_LOCK).write_bytes(b"")
+    fd = os.open(busy / SPOOL_LOCK, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        report = _import(opened, list(demo_files))
+        assert report.records_added > 0
+        assert not stale.exists() and not orphan.exists()
+        assert busy.exists()  # another import's, in use
+    finally:
+        os.close(fd)
+    assert remove_stale_spools(opened.path) == ["import-spool-busy"]
+    assert not [p for p in opened.path.iterdir() if p.name.startswith("import-spool-")]
+
+
+def test_failed_import_removes_its_spool(
+        opened: Store, tmp_path: Path, demo_files: tuple[Path, Path]) -> None:
+    """An exception mid-import leaves no spool directory behind."""
+    def progress(rows: int) -> None:
+        raise Interrupted("stop")
+
+    with pytest.raises(Interrupted):
+        _import(opened, list(demo_files), progress=progress)
+    assert not [p for p in opened.path.iterdir() if p.name.startswith("import-spool-")]

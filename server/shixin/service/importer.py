@@ -1,38 +1,55 @@
-"""``shixin import``: records and events from JSONL or CSV files, in one transaction.
+"""``shixin import``: records and events from JSON Lines or CSV files, in one transaction.
 
 Each bad row is reported with its file, line number and reason while the good
 rows go in. The whole import is one LMDB write transaction: a crash or an
 interrupt leaves the index exactly as it was. Re-importing the same file
 changes nothing (identical records and events are recognised). Events are
-applied after all records of the import, so a file may list them in any order.
+resolved against the index as it will be after all records of the import, so
+a file may list them in any order.
 
-Records are written in the order of their record id, not of the file: the
-``records`` and ``history`` databases (most of the index) are keyed by it, so
-their B-trees then grow at the right edge and each page is written about once.
-In file order every insert lands on a random page, and once a transaction
-holds more dirty pages than LMDB keeps in memory (512 MB) it spills and
-re-spills them: at a million records that is tens of GB written for a 4 GB
-index. A first pass reads every row and computes its record id (in worker
-processes for large JSON Lines files: the results are 16 bytes a row); the
-second pass, the only one that touches LMDB, reads the rows again in that
-order. Records with the same id keep their file order, so the last one wins
-as before; bad rows are reported in file order as before. What depends on the
-writing order is only the numbering within one import: history and feed
-sequence numbers follow record ids.
+Two passes. The first reads every row (for large JSON Lines files in worker
+processes) and says what it is: a record (its record id), an event (the record
+ids it may name) or a problem. For a record it also computes everything that
+depends on the record alone (``store.bulk.prepare_record``: parsing, index
+keys, JSON, cards, and what a new record without events is written as) and
+spools it to a temporary file beside the index (about 4 KB a record). Then
+every event is matched to its record, and the second pass, in this process,
+writes record by record in record-id order: each record's versions in file
+order, then its events in file order, exactly as ``Writer`` would apply those
+rows one by one (history and feed sequence numbers follow that order; see
+``tests/integration/test_import_bulk.py``). Writing in record-id order lets
+``store.bulk.BulkWriter`` append at the right edge of the B-trees keyed by
+record id, so that each page is written once, instead of inserting at random
+places in an index far larger than what LMDB keeps in memory. New records with
+events (or several versions in the import) are computed by the worker processes
+meanwhile (``store.bulk.GroupComputer``: everything but the history and feed
+sequence numbers, which this process puts in as it writes them).
+
+The spool directory (``import-spool-*``) is removed at the end, on errors too; one
+that a killed import left behind is removed by the next import (a running
+import holds a lock on its own).
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import csv
+import fcntl
 import io
+import itertools
 import json
+import marshal
 import mmap
 import multiprocessing
 import os
+import shutil
 import struct
+import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +60,8 @@ from shixin.records import parse_record
 from shixin.service.clock import Clock
 from shixin.service.records import is_event
 from shixin.store import Store, Writer
+from shixin.store.bulk import BulkWriter, Computed, GroupComputer, Prepared, prepare_record
+from shixin.store.writer import event_target
 
 log = structlog.get_logger(__name__)
 
@@ -51,8 +70,11 @@ SCAN_CHUNK_BYTES = 4 << 20
 PARALLEL_MIN_BYTES = 32 << 20
 """Smaller inputs are scanned in this process: starting workers costs more."""
 MAX_WORKERS = 4
-# A record row to write: record id, then (file order, file, line, offset, length).
-_ROW = struct.Struct(">QHIqI")
+SPOOL_PREFIX = "import-spool-"
+SPOOL_LOCK = "lock"
+"""A spool directory's lock file: held (``flock``) by the import that uses it."""
+SPOOL_ORPHAN_SECONDS = 600.0
+"""A spool directory without a lock file is left alone this long (being created)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,44 +159,81 @@ def read_objects(path: Path) -> Iterator[tuple[int, dict[str, Any] | ShixinError
         raise ShixinError(f"{path}: unknown file type {suffix!r} (use .jsonl or .csv)")
 
 
-# -- pass 1: what each row is, and the record id of each record row ----------------
-Scanned = tuple[int, int, int, str]
-"""A row: (line, offset, length, what): a record id, "event", or "!" + the problem."""
+# -- pass 1: what each row is; each good row's parts, spooled ------------------------
+Spooled = tuple[int, int]
+"""Where pass 1 left a row's parts: (offset, length) in its range's spool file."""
+Scanned = tuple[int, int, int, str, int, int]
+"""A row: (line, offset, length, what, spool offset, spool length). ``what`` is a
+record id, ``"@"`` and what an event names (see ``classify``), or ``"!"`` and the
+problem."""
 
 
-def classify(obj: dict[str, Any] | ShixinError) -> str:
-    """A row's record id, ``"event"``, or ``"!"`` followed by why it cannot be imported."""
+def classify(obj: dict[str, Any] | ShixinError, today: date | None = None,
+             ) -> tuple[str, Prepared | None]:
+    """What a row is (see ``Scanned``), and a record row's parts (``prepare_record``)."""
     if isinstance(obj, ShixinError):
-        return "!" + str(obj)
-    if is_event(obj):
-        return "event"
+        return "!" + str(obj), None
     try:
-        return parse_record(obj).record_id
+        if is_event(obj):
+            _, candidates, missing = event_target(obj)
+            return "\t".join(["@" + missing, *candidates]), None
+        prep = prepare_record(parse_record(obj), today)
     except ShixinError as exc:
-        return "!" + str(exc)
+        return "!" + str(exc), None
+    return prep.rid, prep
 
 
-def scan_range(path: str, start: int, end: int) -> tuple[int, list[Scanned]]:
+class _Spool:
+    """An append-only file of marshalled rows (a record's parts, an event's object)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.fh = open(path, "wb")  # noqa: SIM115 - closed by close()
+        self.size = 0
+
+    def add(self, value: Any) -> tuple[int, int]:
+        data = marshal.dumps(value)
+        self.fh.write(data)
+        self.size += len(data)
+        return self.size - len(data), len(data)
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+def scan_range(path: str, start: int, end: int, spool_path: str,
+               today: date | None = None) -> tuple[int, list[Scanned]]:
     """Pass 1 over the bytes ``[start, end)`` of a JSON Lines file (whole lines).
 
     Returns how many lines the range holds and, for each non-blank one, its
-    line number within the range, its offset and length, and what it is.
+    line number within the range, its offset and length, what it is, and where
+    its parts are in the spool file ``spool_path``.
     """
     out: list[Scanned] = []
     lines = 0
     with open(path, "rb") as fh:
         fh.seek(start)
         data = fh.read(end - start)
-    pos = 0
-    while pos < len(data):
-        nl = data.find(b"\n", pos)
-        stop = len(data) if nl < 0 else nl + 1
-        raw = data[pos:stop]
-        lines += 1
-        if raw.strip():
-            first = start == 0 and lines == 1
-            out.append((lines, start + pos, stop - pos, classify(parse_line(raw, first))))
-        pos = stop
+    spool = _Spool(spool_path)
+    try:
+        pos = 0
+        while pos < len(data):
+            nl = data.find(b"\n", pos)
+            stop = len(data) if nl < 0 else nl + 1
+            raw = data[pos:stop]
+            lines += 1
+            if raw.strip():
+                obj = parse_line(raw, start == 0 and lines == 1)
+                what, prep = classify(obj, today)
+                at = (0, 0)
+                if prep is not None:
+                    at = spool.add(tuple(prep))
+                elif what.startswith("@"):
+                    at = spool.add(obj)
+                out.append((lines, start + pos, stop - pos, what, *at))
+            pos = stop
+    finally:
+        spool.close()
     return lines, out
 
 
@@ -193,39 +252,19 @@ def _ranges(path: Path, size: int) -> list[tuple[int, int]]:
 
 
 def default_workers() -> int:
-    """Processes for the first pass over large JSON Lines files: every CPU, at most 4."""
+    """Processes for large JSON Lines files: every CPU, at most 4."""
     return max(0, min(MAX_WORKERS, os.cpu_count() or 1))
 
 
-def _scan_jsonl(path: Path, workers: int) -> Iterator[Scanned]:
-    """Pass 1 over a JSON Lines file, in file order (absolute line numbers)."""
-    size = path.stat().st_size
-    ranges = _ranges(path, size)
-    if workers <= 1 or size < PARALLEL_MIN_BYTES or "fork" not in \
-            multiprocessing.get_all_start_methods():
-        parts: Iterable[tuple[int, list[Scanned]]] = (
-            scan_range(str(path), a, b) for a, b in ranges)
-        yield from _numbered(parts)
-        return
-    # fork: the workers need nothing but this module, and spawn would re-run the
-    # caller's __main__ (a script without a main guard would import again, and wait
-    # for this transaction's lock). No LMDB transaction is open yet.
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(workers) as pool:
-        args = [(str(path), a, b) for a, b in ranges]
-        yield from _numbered(pool.imap(_scan_args, args))
-
-
-def _scan_args(args: tuple[str, int, int]) -> tuple[int, list[Scanned]]:
+def _scan_args(args: tuple[str, int, int, str, date]) -> tuple[int, list[Scanned]]:
     return scan_range(*args)
 
 
-def _numbered(parts: Iterable[tuple[int, list[Scanned]]]) -> Iterator[Scanned]:
-    base = 0
-    for lines, rows in parts:
-        for line, offset, length, what in rows:
-            yield base + line, offset, length, what
-        base += lines
+Row = tuple[int, int, int, int, int, int, int]
+"""A row: (file, line, offset, length, spool, spool offset, spool length). A negative
+offset ``-1 - i`` is ``_Plan.objects[i]`` (a CSV row, held in memory)."""
+_ROW = struct.Struct(">QHIqIIQI")
+"""A record row to write, after its record id: file order, then ``Row``."""
 
 
 @dataclass
@@ -233,40 +272,236 @@ class _Plan:
     """Pass 1's result: record rows to write (sortable), events, problems, other rows."""
 
     records: list[bytes] = field(default_factory=list)
-    events: list[tuple[int, int, int, int]] = field(default_factory=list)  # file, line, off, len
+    events: list[tuple[Row, str]] = field(default_factory=list)  # row, classify()'s "@…"
     problems: list[tuple[int, int, str]] = field(default_factory=list)  # file, line, message
     objects: list[dict[str, Any]] = field(default_factory=list)  # rows of non-JSONL files
+    spools: list[str] = field(default_factory=list)
     rows: int = 0
 
+    def add(self, f: int, no: int, offset: int, length: int, what: str, spool: int,
+            at: tuple[int, int]) -> None:
+        self.rows += 1
+        row = (f, no, offset, length, spool, *at)
+        if what.startswith("!"):
+            self.problems.append((f, no, what[1:]))
+        elif what.startswith("@"):
+            self.events.append((row, what))
+        else:
+            self.records.append(what.encode() + _ROW.pack(len(self.records), *row))
 
-def _plan(files: list[Path], workers: int) -> _Plan:
+
+def _plan(files: list[Path], pool: Any, spool_dir: str, today: date) -> _Plan:
     plan = _Plan()
-    order = 0
     for f, path in enumerate(files):
         if path.suffix.lower() in JSONL_SUFFIXES:
-            rows: Iterable[tuple[int, int, int, str | dict[str, Any] | ShixinError]] = \
-                _scan_jsonl(path, workers)
-        else:
-            rows = ((no, -1, 0, obj) for no, obj in read_objects(path))
-        for no, offset, length, what in rows:
-            plan.rows += 1
-            if offset < 0:  # an object held in memory (CSV)
-                assert not isinstance(what, str)
-                label = classify(what)
-                if not label.startswith("!"):
-                    offset, length = -1 - len(plan.objects), 0
-                    plan.objects.append(what)  # type: ignore[arg-type]
-            else:
-                assert isinstance(what, str)
-                label = what
-            if label.startswith("!"):
-                plan.problems.append((f, no, label[1:]))
-            elif label == "event":
-                plan.events.append((f, no, offset, length))
-            else:
-                order += 1
-                plan.records.append(label.encode() + _ROW.pack(order, f, no, offset, length))
+            tasks = []
+            for a, b in _ranges(path, path.stat().st_size):
+                tasks.append((str(path), a, b, os.path.join(spool_dir, f"{len(plan.spools)}"),
+                              today))
+                plan.spools.append(tasks[-1][3])
+            parts: Iterable[tuple[int, list[Scanned]]] = (
+                map(_scan_args, tasks) if pool is None else pool.imap(_scan_args, tasks))
+            base = 0
+            for spool, (lines, rows) in enumerate(parts, start=len(plan.spools) - len(tasks)):
+                for line, offset, length, what, s_off, s_len in rows:
+                    plan.add(f, base + line, offset, length, what, spool, (s_off, s_len))
+                base += lines
+            continue
+        spool_file = _Spool(os.path.join(spool_dir, f"{len(plan.spools)}"))
+        plan.spools.append(spool_file.path)
+        try:
+            for no, obj in read_objects(path):  # CSV: every row held in memory
+                what, prep = classify(obj, today)
+                at = (0, 0)
+                if prep is not None:
+                    at = spool_file.add(tuple(prep))
+                if not what.startswith("!"):
+                    plan.objects.append(obj)  # type: ignore[arg-type]
+                    if prep is None:
+                        at = spool_file.add(obj)
+                plan.add(f, no, -len(plan.objects), 0, what, len(plan.spools) - 1, at)
+        finally:
+            spool_file.close()
     return plan
+
+
+# -- pass 2: record by record, in record-id order ---------------------------------
+@dataclass(slots=True)
+class _Group:
+    """One record id's rows: its versions (file order), then the events naming it."""
+
+    rid: str
+    versions: list[Row]
+    events: list[Row]
+
+
+def _groups(records: list[bytes], rids: set[bytes],
+            events: dict[str, list[Row]]) -> Iterator[_Group]:
+    """Every record id with rows, ascending (``records`` is sorted, ``rids`` their ids)."""
+    extra = sorted(rid for rid in events if rid.encode() not in rids)
+    j = 0
+    i = 0
+    n = len(records)
+    while i < n:
+        rid_bytes = records[i][:16]
+        rid = rid_bytes.decode()
+        while j < len(extra) and extra[j] < rid:
+            yield _Group(extra[j], [], events.pop(extra[j]))
+            j += 1
+        versions: list[Row] = []
+        while i < n and records[i][:16] == rid_bytes:
+            versions.append(_ROW.unpack_from(records[i], 16)[1:])
+            i += 1
+        yield _Group(rid, versions, events.pop(rid, []))
+    for rid in extra[j:]:
+        yield _Group(rid, [], events.pop(rid))
+
+
+class _Rows:
+    """Reads rows back: from the spool files (pass 1's parts) or from the input."""
+
+    def __init__(self, files: list[str], plan: _Plan) -> None:
+        self.files = files
+        self.plan = plan
+        self.maps: dict[str, mmap.mmap] = {}
+        self.fds: dict[int, int] = {}
+
+    def _map(self, path: str) -> mmap.mmap | None:
+        mapped = self.maps.get(path)
+        if mapped is None:
+            with open(path, "rb") as fh:
+                if os.fstat(fh.fileno()).st_size == 0:
+                    return None
+                mapped = self.maps[path] = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        return mapped
+
+    def spooled(self, row: Row) -> Any:
+        """What pass 1 spooled for the row (read, not mapped: mapped pages would count
+        in this process's resident memory, gigabytes of them)."""
+        fd = self.fds.get(row[4])
+        if fd is None:
+            fd = self.fds[row[4]] = os.open(self.plan.spools[row[4]], os.O_RDONLY)
+        return marshal.loads(os.pread(fd, row[6], row[5]))
+
+    def prepared(self, row: Row) -> Prepared:
+        """A record row's parts."""
+        return Prepared._make(self.spooled(row))
+
+    def source(self, row: Row) -> dict[str, Any] | ShixinError:
+        """The row as the input has it."""
+        if row[2] < 0:
+            return self.plan.objects[-1 - row[2]]
+        mapped = self._map(self.files[row[0]])
+        assert mapped is not None
+        return parse_line(mapped[row[2]:row[2] + row[3]], row[2] == 0)
+
+    def close(self) -> None:
+        for mapped in self.maps.values():
+            mapped.close()
+        for fd in self.fds.values():
+            os.close(fd)
+
+
+def remove_stale_spools(directory: Path | str) -> list[str]:
+    """Remove the spool directories that imports which crashed left in ``directory``.
+
+    A running import holds its spool's lock file (``flock``), so only those
+    nobody holds are removed. Returns their names.
+    """
+    removed: list[str] = []
+    try:
+        entries = list(os.scandir(directory))
+    except FileNotFoundError:
+        return removed
+    for entry in entries:
+        if not entry.name.startswith(SPOOL_PREFIX) or not entry.is_dir(follow_symlinks=False):
+            continue
+        lock = os.path.join(entry.path, SPOOL_LOCK)
+        try:
+            fd = os.open(lock, os.O_RDONLY)
+        except FileNotFoundError:
+            with contextlib.suppress(OSError):
+                if time.time() - entry.stat(follow_symlinks=False).st_mtime \
+                        < SPOOL_ORPHAN_SECONDS:
+                    continue
+            fd = -1
+        except OSError:
+            continue
+        try:
+            if fd >= 0:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError:
+                    continue  # an import is using it
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed.append(entry.name)
+        finally:
+            if fd >= 0:
+                os.close(fd)
+    if removed:
+        log.info("import_stale_spools_removed", directories=removed)
+    return removed
+
+
+@contextlib.contextmanager
+def _spool_directory(parent: Path) -> Iterator[str]:
+    """A new spool directory in ``parent``, locked while in use and removed afterwards
+    (on errors too; one left by a crash goes at the next import)."""
+    remove_stale_spools(parent)
+    path = tempfile.mkdtemp(prefix=SPOOL_PREFIX, dir=parent)
+    try:
+        fd = os.open(os.path.join(path, SPOOL_LOCK), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield path
+        finally:
+            os.close(fd)
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+GROUPS_PER_TASK = 256
+"""New records with events a worker computes at a time (``_compute_groups``)."""
+
+
+TASKS_AHEAD = 16
+"""Tasks of ``_compute_groups`` given to the workers ahead of the one this process
+waits for: enough to keep them busy, few enough not to pile up results in memory
+(this process, writing, is the slower side)."""
+
+
+def _ahead(pool: Any, fn: Callable[[Any], Any], tasks: list[Any], ahead: int) -> Iterator[Any]:
+    """``pool.imap(fn, tasks)`` with at most ``ahead`` tasks submitted and not yet taken."""
+    pending: collections.deque[Any] = collections.deque()
+    it = iter(tasks)
+    for task in itertools.islice(it, ahead):
+        pending.append(pool.apply_async(fn, (task,)))
+    while pending:
+        result = pending.popleft().get()
+        for task in itertools.islice(it, 1):
+            pending.append(pool.apply_async(fn, (task,)))
+        yield result
+
+
+def _compute_groups(args: tuple[list[str], date, str, list[tuple[list[Row], list[Row]]]],
+                    ) -> list[Computed]:
+    """``GroupComputer.compute`` of each group (its rows read from the spools)."""
+    spools, today, principal, groups = args
+    computer = GroupComputer(today, principal)
+    fds: dict[int, int] = {}
+
+    def spooled(row: Row) -> Any:
+        fd = fds.get(row[4])
+        if fd is None:
+            fd = fds[row[4]] = os.open(spools[row[4]], os.O_RDONLY)
+        return marshal.loads(os.pread(fd, row[6], row[5]))
+
+    try:
+        return [computer.compute([Prepared._make(spooled(r)) for r in versions],
+                                 [spooled(r) for r in events]) for versions, events in groups]
+    finally:
+        for fd in fds.values():
+            os.close(fd)
 
 
 def import_files(store: Store, paths: Iterable[Path], *, clock: Clock,
@@ -276,77 +511,154 @@ def import_files(store: Store, paths: Iterable[Path], *, clock: Clock,
     """Import every file in one transaction; see the module docstring.
 
     ``workers``: processes for the first pass over large JSON Lines files
-    (default: one per CPU, at most 4; 0 or 1 scans in this process).
+    (default: one per CPU, at most 4; 0 or 1 does everything in this process).
     """
     report = ImportReport()
     today = clock()
     files = [Path(p) for p in paths]
-    plan = _plan(files, default_workers() if workers is None else workers)
-    plan.records.sort()
-    report.rows = plan.rows
-    problems = list(plan.problems)
+    names = [str(p) for p in files]
+    n_workers = default_workers() if workers is None else workers
+    jsonl_bytes = sum(p.stat().st_size for p in files if p.suffix.lower() in JSONL_SUFFIXES)
+    parallel = (n_workers > 1 and jsonl_bytes >= PARALLEL_MIN_BYTES
+                and "fork" in multiprocessing.get_all_start_methods())
+    record_problems: list[tuple[int, int, str]] = []
+    event_problems: list[tuple[int, int, str]] = []
+    seconds: dict[str, float] = {}
+    started = time.perf_counter()
+
+    def lap(name: str) -> None:
+        seconds[name] = time.perf_counter() - started - sum(seconds.values())
+
     with contextlib.ExitStack() as stack:
-        maps = [_map(stack, path) for path in files]
-
-        def row(f: int, no: int, offset: int, length: int) -> dict[str, Any] | ShixinError:
-            if offset < 0:
-                return plan.objects[-1 - offset]
-            mapped = maps[f]
-            assert mapped is not None
-            return parse_line(mapped[offset:offset + length], offset == 0)
-
+        # Pass 1's parts of every row (about 4 KB a record): beside the index, on a
+        # disk that has room for it, not in a /tmp that may be memory.
+        spool_dir = stack.enter_context(_spool_directory(Path(store.path)))
+        pool: Any = None
+        if parallel:
+            # fork, before the write transaction: the workers need nothing but this
+            # module and the files, and spawn would re-run the caller's __main__ (a
+            # script without a main guard would import again, and wait for this
+            # transaction's lock). They never touch LMDB. They serve both passes.
+            pool = stack.enter_context(multiprocessing.get_context("fork").Pool(n_workers))
+        plan = _plan(files, pool, spool_dir, today)
+        plan.records.sort()
+        report.rows = plan.rows
+        record_problems.extend(plan.problems)
+        rows = _Rows(names, plan)
+        stack.callback(rows.close)
+        lap("scan")
         txn = stack.enter_context(store.write_txn())
         writer = Writer(store, txn, today=today, principal=principal)
         writer.catch_up()
-        for entry in plan.records:
-            _, f, no, offset, length = _ROW.unpack_from(entry, 16)
+        bulk = BulkWriter(writer)
+        # Every event's record, as the index will be once all records are in.
+        named: dict[str, list[Row]] = {}
+        in_import = {entry[:16] for entry in plan.records}
+        for row, label in plan.events:
+            missing, *candidates = label[1:].split("\t")
+            rid = next((c for c in candidates if c.encode() in in_import or bulk.exists(c)),
+                       None)
+            if rid is None:
+                if progress is not None:
+                    progress(1)
+                event_problems.append((row[0], row[1], missing))
+            else:
+                named.setdefault(rid, []).append(row)
+        plan.events = []
+        lap("resolve")
+        # New records with events (or several versions) are computed by the workers,
+        # in order, while this process writes the others (``GroupComputer``).
+        groups = list(_groups(plan.records, in_import, named))
+        plan.records = []
+        work = [g for g in groups if (g.events or len(g.versions) != 1)
+                and not bulk.exists(g.rid)]
+        tasks = [(plan.spools, today, principal, [(g.versions, g.events) for g in
+                                                  work[i:i + GROUPS_PER_TASK]])
+                 for i in range(0, len(work), GROUPS_PER_TASK)]
+        done: Iterator[Computed] = (c for part in (
+            map(_compute_groups, tasks) if pool is None
+            else _ahead(pool, _compute_groups, tasks, TASKS_AHEAD)) for c in part)
+        work_ids = {id(g) for g in work}
+        del work, tasks
+        for group in groups:
             if progress is not None:
-                progress(1)
-            obj = row(f, no, offset, length)
+                progress(len(group.versions) + len(group.events))
+            if id(group) in work_ids:
+                computed = next(done)
+                bulk.apply(computed)
+                done_versions: list[Any] = computed[0]
+                done_events: list[Any] = computed[1]
+            elif bulk.exists(group.rid):
+                _through_writer(bulk, group, rows, report, record_problems, event_problems)
+                continue
+            elif bulk.write_plain(rows.prepared(group.versions[0])):
+                report.records_added += 1
+                continue
+            else:
+                done_versions, done_events = bulk.write_group(
+                    [rows.prepared(row) for row in group.versions],
+                    [rows.spooled(row) for row in group.events])
+            for row, outcome in zip(group.versions, done_versions, strict=True):
+                if isinstance(outcome, ShixinError):
+                    record_problems.append((row[0], row[1], str(outcome)))
+                elif outcome.startswith("!"):
+                    record_problems.append((row[0], row[1], outcome[1:]))
+                elif outcome == "added":
+                    report.records_added += 1
+                elif outcome == "updated":
+                    report.records_updated += 1
+                else:
+                    report.records_unchanged += 1
+            for row, applied in zip(group.events, done_events, strict=True):
+                if isinstance(applied, ShixinError | str):
+                    event_problems.append((row[0], row[1], str(applied)))
+                elif applied:
+                    report.events_applied += 1
+                else:
+                    report.events_unchanged += 1
+        lap("write")
+        bulk.finish()
+        lap("index")
+        report.feed_changes = writer.feed_added + bulk.feed_added
+    lap("commit")
+    report.problems = [RowProblem(str(files[f]), no, message)
+                       for f, no, message in [*sorted(record_problems),
+                                              *sorted(event_problems)]]
+    log.info("import_done", rows=report.rows, added=report.records_added,
+             updated=report.records_updated, unchanged=report.records_unchanged,
+             events=report.events_applied, problems=len(report.problems),
+             seconds={k: round(v, 2) for k, v in seconds.items()})
+    return report
+
+
+def _through_writer(bulk: BulkWriter, group: _Group, rows: _Rows, report: ImportReport,
+                    record_problems: list[tuple[int, int, str]],
+                    event_problems: list[tuple[int, int, str]]) -> None:
+    """A record the index holds already: ``Writer`` applies its rows one by one."""
+    writer = bulk.through_writer()
+    try:
+        for row in group.versions:
+            obj = rows.source(row)
             try:
                 if isinstance(obj, ShixinError):
                     raise obj
-                record = parse_record(obj)
-                existed = txn.get(record.record_id.encode(), db=store.dbs["records"])
-                result = writer.put_record(record)
+                result = writer.put_record(parse_record(obj))
             except ShixinError as exc:
-                problems.append((f, no, str(exc)))
+                record_problems.append((row[0], row[1], str(exc)))
                 continue
             if result.unchanged:
                 report.records_unchanged += 1
-            elif existed is not None:
-                report.records_updated += 1
             else:
-                report.records_added += 1
-        record_problems = sorted(problems)
-        problems = []
-        for f, no, offset, length in plan.events:
-            if progress is not None:
-                progress(1)
-            obj = row(f, no, offset, length)
+                report.records_updated += 1
+        for row in group.events:
             try:
-                if isinstance(obj, ShixinError):
-                    raise obj
-                result = writer.put_event(obj)
+                result = writer.put_event(rows.spooled(row), record_id=group.rid)
             except ShixinError as exc:
-                problems.append((f, no, str(exc)))
+                event_problems.append((row[0], row[1], str(exc)))
                 continue
             if result.unchanged:
                 report.events_unchanged += 1
             else:
                 report.events_applied += 1
-        report.feed_changes = writer.feed_added
-    report.problems = [RowProblem(str(files[f]), no, message)
-                       for f, no, message in [*record_problems, *problems]]
-    log.info("import_done", rows=report.rows, added=report.records_added,
-             updated=report.records_updated, unchanged=report.records_unchanged,
-             events=report.events_applied, problems=len(report.problems))
-    return report
-
-
-def _map(stack: contextlib.ExitStack, path: Path) -> mmap.mmap | None:
-    """The file mapped for reading rows by offset (None for non-JSONL or empty files)."""
-    if path.suffix.lower() not in JSONL_SUFFIXES or path.stat().st_size == 0:
-        return None
-    fh = stack.enter_context(path.open("rb"))
-    return stack.enter_context(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ))
+    finally:
+        bulk.back_from_writer()
