@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from shixin.lifecycle import Event, status
-from shixin.lifecycle.window import FOREVER, Timeline, active_window, status_in, timeline
+from shixin.lifecycle.window import FOREVER, Timeline, status_in, timeline
 from tests.lifecycle.lifecycle_support import T, d, ev, events, records, walks
 
 SETTINGS = settings(max_examples=400, deadline=None,
@@ -19,7 +19,7 @@ Record = tuple[date, date | None]
 
 def _check(record: Record, history: list[Event], offsets: list[int]) -> None:
     published, expires = record
-    window = active_window(published, expires, history)
+    window = timeline(published, expires, history).window()
     if window.valid_from == FOREVER:
         return
     start = date.fromordinal(window.valid_from) if window.valid_from > 1 else published
@@ -57,7 +57,7 @@ def test_every_boundary_day() -> None:
         [ev(T.RISK_NOTICE, "2020-01-02")],
     ]
     for history in cases:
-        window = active_window(published, expires, history)
+        window = timeline(published, expires, history).window()
         start = max((e.effective_on for e in history), default=published - timedelta(days=5))
         for n in range(0, 220):
             day = start + timedelta(days=n)

@@ -197,9 +197,3 @@ def timeline_of(published_on: date, expires_on: date | None, folded: Replay,
         if not segments or segments[-1][1] != st:
             segments.append((day.toordinal(), st))
     return Timeline(start.toordinal(), tuple(segments))
-
-
-def active_window(published_on: date, expires_on: date | None,
-                  events: Sequence[Event]) -> ActiveWindow:
-    """The interval of live days from the last event on (see ``timeline``)."""
-    return timeline(published_on, expires_on, events).window()

@@ -86,11 +86,6 @@ class Card:
         """What a hit shows of the record (set by ``decode_card``)."""
 
     @property
-    def window(self) -> ActiveWindow:
-        """The record's live interval."""
-        return ActiveWindow(self.valid_from, self.active_from, self.active_until)
-
-    @property
     def birth_date(self) -> date | None:
         """Birth date from the party's resident ID (parsed on demand: most queries don't ask)."""
         b = self._birth
