@@ -57,9 +57,9 @@ from shixin.store.writer import (
 
 _SEP = "\x1f"
 STAMP_EVERY = 1024
+"""Groups between two readings of the clock for ``received_at`` / ``recorded_at``."""
 RUN_POSTINGS = 1 << 20
 """Postings sorted at a time (see ``BulkWriter.finish``)."""
-"""Groups between two readings of the clock for ``received_at`` / ``recorded_at``."""
 
 
 class Prepared(NamedTuple):
