@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from shixin.demo.checks import org_code, resident_id, uscc_code
 from shixin.records import parse_record
-from shixin.store import Store, Writer
+from shixin.store import ReadView, Store, Writer
 
 TODAY = date(2026, 11, 24)
 COURT = "柳州市城中区人民法院"
@@ -52,3 +53,14 @@ def build_store(directory: Path, records: Iterable[dict[str, Any]]) -> Store:
         for obj in records:
             writer.put_record(parse_record(obj))
     return store
+
+
+@contextmanager
+def snapshot(directory: Path, records: Iterable[dict[str, Any]]) -> Iterator[ReadView]:
+    """A read snapshot of a real index holding ``records``; the index is closed after."""
+    store = build_store(directory, records)
+    try:
+        with store.read_txn() as txn:
+            yield ReadView(store, txn)
+    finally:
+        store.close()

@@ -14,7 +14,7 @@ import pytest
 
 from shixin.matching import Query, match
 from shixin.store import ReadView
-from tests.matching.factory import TODAY, build_store, person, rid
+from tests.matching.factory import TODAY, person, rid, snapshot
 
 CROWD = 60
 # Men (odd 17th digit), as the query's ID says: a gender mismatch would drop a homonym.
@@ -42,12 +42,8 @@ def view(tmp_path: Path) -> Iterator[ReadView]:
     records.append(person("(2025)桂0202执4号", "欧阳晓明", rid("45020219700101304")))
     records.append(person("(2025)桂0202执5号", "欧阳小明", rid("45020219700101305")))
     records.append(person("(2025)桂0202执7号", "欧阳晓朋", rid("45020219700101307")))
-    store = build_store(tmp_path / "index", records)
-    try:
-        with store.read_txn() as txn:
-            yield ReadView(store, txn)
-    finally:
-        store.close()
+    with snapshot(tmp_path / "index", records) as snap:
+        yield snap
 
 
 def test_homonyms_with_another_id_are_found_by_birth_not_by_reading_the_crowd(

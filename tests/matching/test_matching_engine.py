@@ -10,7 +10,7 @@ import pytest
 from shixin.ids import IdKind, parse
 from shixin.matching import Query, match
 from shixin.store import ReadView
-from tests.matching.factory import TODAY, build_store, organization, person, rid, uscc
+from tests.matching.factory import TODAY, organization, person, rid, snapshot, uscc
 
 TARGET_ID = rid("45020219800101123")
 COMPANY_USCC = uscc("450200", "12345678")
@@ -25,12 +25,8 @@ def view(tmp_path: Path) -> Iterator[ReadView]:
     records += [person(f"(2025)桂0202执{10 + i}号", name) for i, name in enumerate(DECOYS)]
     records.append(organization("(2025)桂0202执2号", "柳州市鑫达贸易有限公司", COMPANY_USCC,
                                 [{"role": "legal_representative", "name": "李四"}]))
-    store = build_store(tmp_path / "index", records)
-    try:
-        with store.read_txn() as txn:
-            yield ReadView(store, txn)
-    finally:
-        store.close()
+    with snapshot(tmp_path / "index", records) as snap:
+        yield snap
 
 
 def test_budget_reads_exact_name_keys_before_typo_keys(view: ReadView) -> None:
