@@ -71,6 +71,7 @@ class LoadResult:
     p50_ms: float
     p99_ms: float
     server_cpu_us_per_call: float
+    server_py_cpu_us_per_call: float  # the server's Python threads only (see python_cpu_seconds)
     client_cpu_us_per_call: float
     machine_busy: float  # share of all CPUs busy during the window (every process)
     other_busy: float  # share of all CPUs busy with neither server nor clients
@@ -93,6 +94,31 @@ def proc_cpu_seconds(pid: int) -> float:
     with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
         fields = fh.read().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def python_cpu_seconds(pid: int) -> float:
+    """CPU seconds of the process's Python threads: those still named like the process.
+
+    gRPC's C-core names its own threads (``event_engine``, ``grpc_global_tim``…);
+    Python 3.11 does not name threads, so every thread that runs Python code
+    keeps the process's name. Their CPU per call is what one GIL must carry
+    (plus the short stretches they run C code with the GIL released).
+    """
+    base = f"/proc/{pid}/task"
+    with open(f"{base}/{pid}/comm", encoding="utf-8") as fh:
+        name = fh.read()
+    total = 0
+    for tid in os.listdir(base):
+        try:
+            with open(f"{base}/{tid}/comm", encoding="utf-8") as fh:
+                if fh.read() != name:
+                    continue
+            with open(f"{base}/{tid}/stat", encoding="ascii") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:  # the thread ended meanwhile
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / CLK_TCK
 
 
 def machine_cpu() -> tuple[float, float]:
@@ -207,10 +233,12 @@ def run_load(target: str, method: str, requests: Sequence[bytes],
         go.set()
         time.sleep(max(0.0, start - time.time()))
         s0 = proc_cpu_seconds(server_pid)
+        g0 = python_cpu_seconds(server_pid)
         c0 = sum(proc_cpu_seconds(p.pid) for p in procs if p.pid)
         m0 = machine_cpu()
         time.sleep(max(0.0, start + seconds - time.time()))
         s1 = proc_cpu_seconds(server_pid)
+        g1 = python_cpu_seconds(server_pid)
         c1 = sum(proc_cpu_seconds(p.pid) for p in procs if p.pid)
         m1 = machine_cpu()
         results: list[ProcResult] = []
@@ -241,6 +269,7 @@ def run_load(target: str, method: str, requests: Sequence[bytes],
         calls_per_s=calls / seconds,
         p50_ms=_percentile(lat, 0.50) * 1e3, p99_ms=_percentile(lat, 0.99) * 1e3,
         server_cpu_us_per_call=server_cpu / calls * 1e6 if calls else float("nan"),
+        server_py_cpu_us_per_call=(g1 - g0) / calls * 1e6 if calls else float("nan"),
         client_cpu_us_per_call=client_cpu / calls * 1e6 if calls else float("nan"),
         machine_busy=busy / total if total else float("nan"),
         other_busy=max(0.0, busy - server_cpu - client_cpu) / total if total else float("nan"),
@@ -251,7 +280,7 @@ def run_load(target: str, method: str, requests: Sequence[bytes],
 def median_of(results: Sequence[LoadResult]) -> dict[str, Any]:
     """Medians of the repeated runs' figures (and every run's calls/s)."""
     keys = ("calls_per_s", "p50_ms", "p99_ms", "server_cpu_us_per_call",
-            "client_cpu_us_per_call", "machine_busy", "other_busy")
+            "server_py_cpu_us_per_call", "client_cpu_us_per_call", "machine_busy", "other_busy")
     out: dict[str, Any] = {k: statistics.median(getattr(r, k) for r in results) for k in keys}
     out["runs_calls_per_s"] = [round(r.calls_per_s, 1) for r in results]
     out["errors"] = sum(r.errors for r in results)

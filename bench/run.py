@@ -15,6 +15,9 @@ What it does, in order (see docs/performance.md for the method and the figures):
    repeated), then measures unary Match by ID number + name, and by name only
    (persons, organisations, Latin spellings): throughput at 16 and 64 in flight
    (repeated, medians) and latency at 1 in flight; anonymous RSS before and after;
+   then times the same queries' matching work alone, in this process
+   (``bench/domain.py``), for the estimate of the best ratio one serving
+   process could reach (docs/performance.md, "What bounds the ratios");
 4. runs ``shixin batch`` on a file of as many rows as records (ID + name and
    name-only rows) end to end;
 5. prints the table and writes every figure (and every repeat) to JSON.
@@ -45,11 +48,13 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import loadgen, procs  # noqa: E402
+from bench import domain, loadgen, procs  # noqa: E402
 from bench import workload as wl  # noqa: E402
 from bench.trivial_server import METHOD as TRIVIAL_METHOD  # noqa: E402
 
 MEMORY_SMALL = 100_000
+DOMAIN_QUERIES = 3_000
+"""Queries per workload timed in process (4 passes each: a few seconds per workload)."""
 TARGETS = {
     "id_name_ratio": 0.70,
     "name_ratio": 0.50,
@@ -177,7 +182,8 @@ class Bench:
                     + (f" (×{fig['ratio_to_ceiling']:.3f} of ceiling)"
                        if "ratio_to_ceiling" in fig else "")
                     + f", p50 {fig['p50_ms']:.2f} ms, p99 {fig['p99_ms']:.2f} ms, server "
-                    f"{fig['server_cpu_us_per_call']:.0f} µs CPU/call, other load "
+                    f"{fig['server_cpu_us_per_call']:.0f} µs CPU/call (Python threads "
+                    f"{fig['server_py_cpu_us_per_call']:.0f}), other load "
                     f"{fig['other_busy']:.0%}")
         return out
 
@@ -305,6 +311,21 @@ def _import_rows(add: Any, ok: Any, imp: dict[str, Any], n: int) -> None:
         f"{imp['index_bytes_per_record']:,.0f} B/record")
 
 
+def best_single_process_ratio(trivial: dict[str, Any] | None, matching_us: float) -> float:
+    """The ratio one serving process could reach if a call cost only gRPC plus matching.
+
+    All of a process's Python runs under one GIL, so its calls/s cannot exceed
+    1 / (Python-thread CPU the trivial service spends per call + the matching
+    work alone). An estimate, not a proof: the Python-thread figure includes
+    stretches of C code that run without the GIL, and matching costs more in
+    a busy server than in a tight loop.
+    """
+    if not trivial or not trivial.get("calls_per_s"):
+        return float("nan")
+    per_call = trivial.get("server_py_cpu_us_per_call", float("nan")) + matching_us
+    return float(1e6 / per_call / trivial["calls_per_s"])
+
+
 def table(res: dict[str, Any]) -> str:
     """The figures as a fixed-width table (also written into docs/performance.md)."""
     rows: list[tuple[str, str, str, str]] = []
@@ -346,6 +367,12 @@ def table(res: dict[str, Any]) -> str:
         add(f"{label}, latency at 1 in flight p50 / p99",
             f"{_fmt(w1['p50_ms'], 'ms')} / {_fmt(w1['p99_ms'], 'ms')}",
             f"{w1['p50_ms'] / c1['p50_ms']:.1f}× ceil p50")
+        d = (res.get("domain") or {}).get(name)
+        if d:
+            best = best_single_process_ratio(ceil.get("inflight_16"), d["cpu_us_per_query"])
+            add(f"{label}: matching alone, one thread, no gRPC",
+                f"{d['cpu_us_per_query']:,.0f} µs CPU", f"{best:.2f}",
+                "ratio: best one serving process could reach at 16 in flight (estimate)")
     b = res.get("batch")
     if b:
         add(f"shixin batch, {b['rows']:,} rows end to end",
@@ -403,7 +430,8 @@ def main() -> int:
     p.add_argument("--reuse-index", action="store_true",
                    help="keep an index already imported from the same list (no import timing)")
     p.add_argument("--skip", action="append", default=[],
-                   choices=["ceiling", "unary", "batch", "memory-small", "start", "import"],
+                   choices=["ceiling", "unary", "domain", "batch", "memory-small", "start",
+                            "import"],
                    help="leave a part out (repeatable)")
     p.add_argument("--profile", action="store_true",
                    help="afterwards, py-spy each workload on the server (not timed)")
@@ -482,6 +510,12 @@ def main() -> int:
                 "rss_file_mb_after": server.rss_file_mb(),
                 "vm_hwm_mb": procs.status_kb(server.pid, "VmHWM") / 1024,
                 "after": "every unary run"}
+    if "domain" not in args.skip:
+        say(f"matching alone, in this process ({DOMAIN_QUERIES:,} queries per workload)")
+        res["domain"] = domain.measure(main_index, {k: v[:DOMAIN_QUERIES]
+                                                    for k, v in match_reqs.items()})
+        for name, fig in res["domain"].items():
+            say(f"   {name}: {fig['cpu_us_per_query']:.0f} µs CPU per query")
     if MEMORY_SMALL in indexes and args.records != MEMORY_SMALL:
         say(f"memory with {MEMORY_SMALL:,} records")
         with shixin_server(indexes[MEMORY_SMALL], logs) as server:

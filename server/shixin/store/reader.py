@@ -78,11 +78,6 @@ class ReadView:
         raw = self.txn.get(party_key(record_id, party), db=self._cards)
         return decode_card(record_id, party, raw) if raw is not None else None
 
-    def count(self, key: str) -> int:
-        """How many postings a key has."""
-        with self.txn.cursor(db=self._ix) as cur:
-            return int(cur.count()) if cur.set_key(key.encode()) else 0
-
     def get(self, record_id: str) -> StoredRecord | None:
         """One record by id (cached for the life of the view)."""
         if record_id in self._cache:
