@@ -144,6 +144,7 @@ def test_import_equals_writer_one_by_one(tmp_path: Path, workers: int,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     """A fresh import, then updates on top of it: the same index either way."""
     monkeypatch.setattr("shixin.store.bulk.RUN_POSTINGS", 50)  # sorted runs, merged
+    monkeypatch.setattr("shixin.store.bulk.PUT_BATCH", 7)  # appended in many batches
     if workers:
         monkeypatch.setattr("shixin.service.importer.PARALLEL_MIN_BYTES", 0)
         monkeypatch.setattr("shixin.service.importer.SCAN_CHUNK_BYTES", 20_000)

@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from shixin.errors import InvalidArgument
@@ -39,6 +40,7 @@ _KINDS = {
     "organization": "organization", "organisation": "organization", "单位": "organization",
     "法人或其他组织": "organization", "法人": "organization",
 }
+_ID_KINDS = frozenset(IdKind)
 _TRUE = {"true", "1", "yes", "y", "是", "公开"}
 _FALSE = {"false", "0", "no", "n", "否", "不公开"}
 
@@ -173,12 +175,15 @@ class ListRecord:
 
 def _text(obj: Mapping[str, Any], name: str, field_name: str, *, required: bool = False) -> str:
     value = obj.get(name)
-    if value is None:
-        value = ""
-    if not isinstance(value, str | int):
-        raise RecordProblem(f"must be a string, not {type(value).__name__}", field=field_name,
-                            reason="FIELD_TYPE")
-    text = str(value).strip()
+    if type(value) is str:  # nearly always: the checks below need not run
+        text = value.strip()
+    else:
+        if value is None:
+            value = ""
+        if not isinstance(value, str | int):
+            raise RecordProblem(f"must be a string, not {type(value).__name__}",
+                                field=field_name, reason="FIELD_TYPE")
+        text = str(value).strip()
     if required and not text:
         raise RecordProblem("is required", field=field_name, reason="FIELD_REQUIRED")
     return text
@@ -220,10 +225,21 @@ def _public(value: Any) -> bool:
     raise RecordProblem(f"{value!r} is not true or false", field="public", reason="BAD_BOOL")
 
 
+PARSE_CACHE_SIZE = 1 << 16
+
+
+@lru_cache(maxsize=PARSE_CACHE_SIZE)
+def _parse_cached(raw: str, id_type: str) -> ParsedId:
+    """``ids.parse``, memoised: a list repeats a debtor's number in each of their cases
+    (and an officer's in each of the organisation's), and an import parses every row.
+    ``ParsedId`` is frozen, so records may share one."""
+    return parse(raw, id_type or None)
+
+
 def _parse_id(raw: str, id_type: str, field_name: str, problems: list[str]) -> ParsedId | None:
     if not raw:
         return None
-    parsed = parse(raw, id_type or None)
+    parsed = _parse_cached(raw, id_type)
     if not parsed.valid:
         problems.append(f"{field_name} {raw!r}: {parsed.problem}")
     return parsed
@@ -246,7 +262,7 @@ def parse_record(obj: Mapping[str, Any]) -> ListRecord:
                             field="debtor.kind", reason="BAD_KIND")
     name = _text(raw_debtor, "name", "debtor.name", required=True)
     id_type = _text(raw_debtor, "id_type", "debtor.id_type").lower()
-    if id_type and id_type not in set(IdKind):
+    if id_type and id_type not in _ID_KINDS:
         raise RecordProblem(
             f"{id_type!r} is not one of {', '.join(k.value for k in IdKind)}",
             field="debtor.id_type", reason="BAD_ID_TYPE")

@@ -11,19 +11,23 @@ Two passes. The first reads every row (for large JSON Lines files in worker
 processes) and says what it is: a record (its record id), an event (the record
 ids it may name) or a problem. For a record it also computes everything that
 depends on the record alone (``store.bulk.prepare_record``: parsing, index
-keys, JSON, cards, and what a new record without events is written as) and
-spools it to a temporary file beside the index (about 4 KB a record). Then
-every event is matched to its record, and the second pass, in this process,
-writes record by record in record-id order: each record's versions in file
-order, then its events in file order, exactly as ``Writer`` would apply those
-rows one by one (history and feed sequence numbers follow that order; see
+keys, JSON, cards; for half the records also what it is written as if it is new,
+pushed once and without events: ``store.bulk.plain_parts``) and spools it to a
+temporary file beside the index (about 3–4 KB a record); the postings of each
+part of the input go there too, sorted.
+Then every event is matched to its record, and the second pass writes record by
+record in record-id order: each record's versions in file order, then its
+events in file order, exactly as ``Writer`` would apply those rows one by one
+(history and feed sequence numbers follow that order; see
 ``tests/integration/test_import_bulk.py``). Writing in record-id order lets
 ``store.bulk.BulkWriter`` append at the right edge of the B-trees keyed by
 record id, so that each page is written once, instead of inserting at random
-places in an index far larger than what LMDB keeps in memory. New records with
-events (or several versions in the import) are computed by the worker processes
-meanwhile (``store.bulk.GroupComputer``: everything but the history and feed
-sequence numbers, which this process puts in as it writes them).
+places in an index far larger than what LMDB keeps in memory. The worker
+processes compute the other new records' entries meanwhile, a few thousand records
+ahead (``store.bulk.plain_parts`` for a record pushed once without events,
+``store.bulk.GroupComputer`` for the others: everything but the timestamps and
+the history and feed sequence numbers, which this process puts in as it writes
+them); the postings are merged from the sorted parts at the end.
 
 The spool directory (``import-spool-*``) is removed at the end, on errors too; one
 that a killed import left behind is removed by the next import (a running
@@ -47,11 +51,11 @@ import shutil
 import struct
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard, cast
 
 import structlog
 
@@ -60,7 +64,16 @@ from shixin.records import parse_record
 from shixin.service.clock import Clock
 from shixin.service.records import is_event
 from shixin.store import Store, Writer
-from shixin.store.bulk import BulkWriter, Computed, GroupComputer, Prepared, prepare_record
+from shixin.store.bulk import (
+    BulkWriter,
+    Computed,
+    GroupComputer,
+    Plain,
+    Prepared,
+    plain_parts,
+    prepare_record,
+    unspooled,
+)
 from shixin.store.writer import event_target
 
 log = structlog.get_logger(__name__)
@@ -71,6 +84,7 @@ PARALLEL_MIN_BYTES = 32 << 20
 """Smaller inputs are scanned in this process: starting workers costs more."""
 MAX_WORKERS = 4
 SPOOL_PREFIX = "import-spool-"
+SPOOL_BUFFER = 1 << 20
 SPOOL_LOCK = "lock"
 """A spool directory's lock file: held (``flock``) by the import that uses it."""
 SPOOL_ORPHAN_SECONDS = 600.0
@@ -162,14 +176,14 @@ def read_objects(path: Path) -> Iterator[tuple[int, dict[str, Any] | ShixinError
 # -- pass 1: what each row is; each good row's parts, spooled ------------------------
 Spooled = tuple[int, int]
 """Where pass 1 left a row's parts: (offset, length) in its range's spool file."""
-Scanned = tuple[int, int, int, str, int, int]
-"""A row: (line, offset, length, what, spool offset, spool length). ``what`` is a
-record id, ``"@"`` and what an event names (see ``classify``), or ``"!"`` and the
-problem."""
+Scanned = tuple[int, int, int, str, int, int, int]
+"""A row: (line, offset, length, what, spool offset, spool length, plain length).
+``what`` is a record id, ``"@"`` and what an event names (see ``classify``), or
+``"!"`` and the problem. A record's ``plain_parts`` are spooled just before its
+parts, ``plain length`` bytes."""
 
 
-def classify(obj: dict[str, Any] | ShixinError, today: date | None = None,
-             ) -> tuple[str, Prepared | None]:
+def classify(obj: dict[str, Any] | ShixinError) -> tuple[str, Prepared | None]:
     """What a row is (see ``Scanned``), and a record row's parts (``prepare_record``)."""
     if isinstance(obj, ShixinError):
         return "!" + str(obj), None
@@ -177,7 +191,7 @@ def classify(obj: dict[str, Any] | ShixinError, today: date | None = None,
         if is_event(obj):
             _, candidates, missing = event_target(obj)
             return "\t".join(["@" + missing, *candidates]), None
-        prep = prepare_record(parse_record(obj), today)
+        prep = prepare_record(parse_record(obj))
     except ShixinError as exc:
         return "!" + str(exc), None
     return prep.rid, prep
@@ -188,7 +202,9 @@ class _Spool:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self.fh = open(path, "wb")  # noqa: SIM115 - closed by close()
+        # A large buffer: a record's parts are ~2 KB, and a write call per few of
+        # them is a system call per few records.
+        self.fh = open(path, "wb", buffering=SPOOL_BUFFER)  # noqa: SIM115 - see close()
         self.size = 0
 
     def add(self, value: Any) -> tuple[int, int]:
@@ -201,15 +217,20 @@ class _Spool:
         self.fh.close()
 
 
-def scan_range(path: str, start: int, end: int, spool_path: str,
-               today: date | None = None) -> tuple[int, list[Scanned]]:
+def scan_range(path: str, start: int, end: int, spool_path: str, today: date,
+               ) -> tuple[int, list[Scanned], Spooled]:
     """Pass 1 over the bytes ``[start, end)`` of a JSON Lines file (whole lines).
 
     Returns how many lines the range holds and, for each non-blank one, its
     line number within the range, its offset and length, what it is, and where
-    its parts are in the spool file ``spool_path``.
+    its parts are in the spool file ``spool_path`` (with, for a record, what it
+    is written as if it is new, pushed once and without events: most records of
+    a list, which the writing process then takes as they are); and where in that file the
+    postings of its records are, sorted (``BulkWriter.add_run``: sorting them
+    here, on every CPU, leaves the writing process only a merge).
     """
     out: list[Scanned] = []
+    postings: list[bytes] = []
     lines = 0
     with open(path, "rb") as fh:
         fh.seek(start)
@@ -224,17 +245,22 @@ def scan_range(path: str, start: int, end: int, spool_path: str,
             lines += 1
             if raw.strip():
                 obj = parse_line(raw, start == 0 and lines == 1)
-                what, prep = classify(obj, today)
-                at = (0, 0)
+                what, prep = classify(obj)
+                at, plain = (0, 0), 0
                 if prep is not None:
-                    at = spool.add(tuple(prep))
+                    if _plain_in_scan(prep.rid):
+                        plain = spool.add(plain_parts(prep, today))[1]
+                    at = spool.add(prep.spooled())
+                    postings.extend(prep.postings)
                 elif what.startswith("@"):
                     at = spool.add(obj)
-                out.append((lines, start + pos, stop - pos, what, *at))
+                out.append((lines, start + pos, stop - pos, what, *at, plain))
             pos = stop
+        postings.sort()
+        run = spool.add(postings)
     finally:
         spool.close()
-    return lines, out
+    return lines, out, run
 
 
 def _ranges(path: Path, size: int) -> list[tuple[int, int]]:
@@ -256,14 +282,27 @@ def default_workers() -> int:
     return max(0, min(MAX_WORKERS, os.cpu_count() or 1))
 
 
-def _scan_args(args: tuple[str, int, int, str, date]) -> tuple[int, list[Scanned]]:
+PLAIN_IN_SCAN = 8
+"""Of every 16 records, how many pass 1 makes ``plain_parts`` of (by record id).
+
+Pass 1 keeps every CPU busy; while this process writes, the workers have CPU
+to spare (it is the slower side). So pass 1 makes what about half the records
+are written as, and the workers make the rest as they are needed."""
+
+
+def _plain_in_scan(rid: str) -> bool:
+    return int(rid[-1], 16) < PLAIN_IN_SCAN
+
+
+def _scan_args(args: tuple[str, int, int, str, date]) -> tuple[int, list[Scanned], Spooled]:
     return scan_range(*args)
 
 
-Row = tuple[int, int, int, int, int, int, int]
-"""A row: (file, line, offset, length, spool, spool offset, spool length). A negative
-offset ``-1 - i`` is ``_Plan.objects[i]`` (a CSV row, held in memory)."""
-_ROW = struct.Struct(">QHIqIIQI")
+Row = tuple[int, int, int, int, int, int, int, int]
+"""A row: (file, line, offset, length, spool, spool offset, spool length, plain
+length; see ``Scanned``). A negative offset ``-1 - i`` is ``_Plan.objects[i]`` (a CSV
+row, held in memory)."""
+_ROW = struct.Struct(">QHIqIIQII")
 """A record row to write, after its record id: file order, then ``Row``."""
 
 
@@ -276,10 +315,12 @@ class _Plan:
     problems: list[tuple[int, int, str]] = field(default_factory=list)  # file, line, message
     objects: list[dict[str, Any]] = field(default_factory=list)  # rows of non-JSONL files
     spools: list[str] = field(default_factory=list)
+    runs: list[tuple[int, int, int]] = field(default_factory=list)
+    """Sorted postings of every record row: (spool, offset, length)."""
     rows: int = 0
 
     def add(self, f: int, no: int, offset: int, length: int, what: str, spool: int,
-            at: tuple[int, int]) -> None:
+            at: tuple[int, int, int]) -> None:
         self.rows += 1
         row = (f, no, offset, length, spool, *at)
         if what.startswith("!"):
@@ -299,27 +340,35 @@ def _plan(files: list[Path], pool: Any, spool_dir: str, today: date) -> _Plan:
                 tasks.append((str(path), a, b, os.path.join(spool_dir, f"{len(plan.spools)}"),
                               today))
                 plan.spools.append(tasks[-1][3])
-            parts: Iterable[tuple[int, list[Scanned]]] = (
+            parts: Iterable[tuple[int, list[Scanned], Spooled]] = (
                 map(_scan_args, tasks) if pool is None else pool.imap(_scan_args, tasks))
             base = 0
-            for spool, (lines, rows) in enumerate(parts, start=len(plan.spools) - len(tasks)):
-                for line, offset, length, what, s_off, s_len in rows:
-                    plan.add(f, base + line, offset, length, what, spool, (s_off, s_len))
+            for spool, (lines, rows, run) in enumerate(parts,
+                                                       start=len(plan.spools) - len(tasks)):
+                for line, offset, length, what, s_off, s_len, plain in rows:
+                    plan.add(f, base + line, offset, length, what, spool, (s_off, s_len, plain))
+                plan.runs.append((spool, *run))
                 base += lines
             continue
         spool_file = _Spool(os.path.join(spool_dir, f"{len(plan.spools)}"))
         plan.spools.append(spool_file.path)
+        postings: list[bytes] = []
         try:
             for no, obj in read_objects(path):  # CSV: every row held in memory
-                what, prep = classify(obj, today)
-                at = (0, 0)
+                what, prep = classify(obj)
+                at, plain = (0, 0), 0
                 if prep is not None:
-                    at = spool_file.add(tuple(prep))
+                    plain = spool_file.add(plain_parts(prep, today))[1]
+                    at = spool_file.add(prep.spooled())
+                    postings.extend(prep.postings)
                 if not what.startswith("!"):
                     plan.objects.append(obj)  # type: ignore[arg-type]
                     if prep is None:
                         at = spool_file.add(obj)
-                plan.add(f, no, -len(plan.objects), 0, what, len(plan.spools) - 1, at)
+                plan.add(f, no, -len(plan.objects), 0, what, len(plan.spools) - 1,
+                         (*at, plain))
+            postings.sort()
+            plan.runs.append((len(plan.spools) - 1, *spool_file.add(postings)))
         finally:
             spool_file.close()
     return plan
@@ -333,6 +382,8 @@ class _Group:
     rid: str
     versions: list[Row]
     events: list[Row]
+    known: bool = False
+    """Whether the index holds the record already (``Writer`` applies its rows)."""
 
 
 def _groups(records: list[bytes], rids: set[bytes],
@@ -383,9 +434,13 @@ class _Rows:
             fd = self.fds[row[4]] = os.open(self.plan.spools[row[4]], os.O_RDONLY)
         return marshal.loads(os.pread(fd, row[6], row[5]))
 
-    def prepared(self, row: Row) -> Prepared:
-        """A record row's parts."""
-        return Prepared._make(self.spooled(row))
+    def plain(self, row: Row) -> Plain:
+        """A record row's ``plain_parts``, spooled just before its parts."""
+        return self.spooled((0, 0, 0, 0, row[4], row[5] - row[7], row[7], 0))  # type: ignore[no-any-return]
+
+    def run(self, spool: int, offset: int, length: int) -> list[bytes]:
+        """A range's sorted postings (``scan_range``)."""
+        return self.spooled((0, 0, 0, 0, spool, offset, length, 0))  # type: ignore[no-any-return]
 
     def source(self, row: Row) -> dict[str, Any] | ShixinError:
         """The row as the input has it."""
@@ -460,17 +515,17 @@ def _spool_directory(parent: Path) -> Iterator[str]:
         shutil.rmtree(path, ignore_errors=True)
 
 
-GROUPS_PER_TASK = 256
-"""New records with events a worker computes at a time (``_compute_groups``)."""
+GROUPS_PER_TASK = 512
+"""New records a worker computes at a time (``_compute_groups``)."""
 
 
-TASKS_AHEAD = 16
+TASKS_AHEAD = 32
 """Tasks of ``_compute_groups`` given to the workers ahead of the one this process
 waits for: enough to keep them busy, few enough not to pile up results in memory
 (this process, writing, is the slower side)."""
 
 
-def _ahead(pool: Any, fn: Callable[[Any], Any], tasks: list[Any], ahead: int) -> Iterator[Any]:
+def _ahead(pool: Any, fn: Callable[[Any], Any], tasks: Iterable[Any], ahead: int) -> Iterator[Any]:
     """``pool.imap(fn, tasks)`` with at most ``ahead`` tasks submitted and not yet taken."""
     pending: collections.deque[Any] = collections.deque()
     it = iter(tasks)
@@ -483,10 +538,19 @@ def _ahead(pool: Any, fn: Callable[[Any], Any], tasks: list[Any], ahead: int) ->
         yield result
 
 
-def _compute_groups(args: tuple[list[str], date, str, list[tuple[list[Row], list[Row]]]],
-                    ) -> list[Computed]:
-    """``GroupComputer.compute`` of each group (its rows read from the spools)."""
-    spools, today, principal, groups = args
+def _compute_groups(args: tuple[list[str], str, date, str, list[tuple[list[Row], list[Row]]]],
+                    ) -> tuple[str, int, int]:
+    """What each new record's group writes, its rows read from the spools: ``plain_parts``
+    of a record pushed once without events, else ``GroupComputer.compute`` (with its
+    postings only if it has several versions: else they are in a sorted run).
+
+    The list of them, marshalled, is appended to this process's file in ``out_dir``;
+    returns where (``_results`` reads it). Through the pool's pipe, a megabyte
+    result took dozens of reads by the writing process's result thread, each
+    waiting for the writing thread to let go of the GIL, while the worker waited
+    for the pipe to drain.
+    """
+    spools, out_dir, today, principal, groups = args
     computer = GroupComputer(today, principal)
     fds: dict[int, int] = {}
 
@@ -496,12 +560,64 @@ def _compute_groups(args: tuple[list[str], date, str, list[tuple[list[Row], list
             fd = fds[row[4]] = os.open(spools[row[4]], os.O_RDONLY)
         return marshal.loads(os.pread(fd, row[6], row[5]))
 
+    out: list[Plain | Computed] = []
     try:
-        return [computer.compute([Prepared._make(spooled(r)) for r in versions],
-                                 [spooled(r) for r in events]) for versions, events in groups]
+        for versions, events in groups:
+            if len(versions) == 1 and not events:
+                out.append(plain_parts(Prepared._make(spooled(versions[0])), today))
+            elif len(versions) == 1:
+                out.append(computer.compute([Prepared._make(spooled(versions[0]))],
+                                            [spooled(r) for r in events], False))
+            else:
+                out.append(computer.compute([unspooled(spooled(r)) for r in versions],
+                                            [spooled(r) for r in events]))
     finally:
         for fd in fds.values():
             os.close(fd)
+    data = marshal.dumps(out)
+    path = os.path.join(out_dir, f"out-{os.getpid()}")
+    with open(path, "ab") as fh:
+        offset = fh.tell()
+        fh.write(data)
+    return path, offset, len(data)
+
+
+def _results(where: Iterable[tuple[str, int, int]]) -> Generator[Plain | Computed, None, None]:
+    """The results ``_compute_groups`` left in its files, in order."""
+    fds: dict[str, int] = {}
+    try:
+        for path, offset, length in where:
+            fd = fds.get(path)
+            if fd is None:
+                fd = fds[path] = os.open(path, os.O_RDONLY)
+            data = os.pread(fd, length, offset)
+            while len(data) < length:  # (a regular file is read whole, but to be sure)
+                data += os.pread(fd, length - len(data), offset + len(data))
+            yield from marshal.loads(data)
+    finally:
+        for fd in fds.values():
+            os.close(fd)
+
+
+def _known(bulk: BulkWriter, groups: Iterator[_Group]) -> Iterator[_Group]:
+    """``groups``, each marked if the index holds its record (checked before any of the
+    import's is written: they all come after it in record-id order)."""
+    check = bool(bulk.top["records"])
+    for group in groups:
+        group.known = check and bulk.exists(group.rid)
+        yield group
+
+
+def _is_plain_group(group: _Group) -> bool:
+    """Whether the group is a new record pushed once without events, whose
+    ``plain_parts`` pass 1 spooled (this process writes it as it is)."""
+    return len(group.versions) == 1 and not group.events and group.versions[0][7] > 0
+
+
+def _is_plain(computed: Plain | Computed) -> TypeGuard[Plain]:
+    """Which of ``_compute_groups``'s results it is (a ``Plain`` starts with the record
+    id, a ``Computed`` with the outcome of each version)."""
+    return isinstance(computed[0], bytes)
 
 
 def import_files(store: Store, paths: Iterable[Path], *, clock: Clock,
@@ -566,38 +682,38 @@ def import_files(store: Store, paths: Iterable[Path], *, clock: Clock,
                 named.setdefault(rid, []).append(row)
         plan.events = []
         lap("resolve")
-        # New records with events (or several versions) are computed by the workers,
-        # in order, while this process writes the others (``GroupComputer``).
-        groups = list(_groups(plan.records, in_import, named))
-        plan.records = []
-        work = [g for g in groups if (g.events or len(g.versions) != 1)
-                and not bulk.exists(g.rid)]
-        tasks = [(plan.spools, today, principal, [(g.versions, g.events) for g in
-                                                  work[i:i + GROUPS_PER_TASK]])
-                 for i in range(0, len(work), GROUPS_PER_TASK)]
-        done: Iterator[Computed] = (c for part in (
-            map(_compute_groups, tasks) if pool is None
-            else _ahead(pool, _compute_groups, tasks, TASKS_AHEAD)) for c in part)
-        work_ids = {id(g) for g in work}
-        del work, tasks
-        for group in groups:
+        # New records are computed by the workers, in order, while this process writes
+        # (``plain_parts``, ``GroupComputer``); it puts in the timestamps and the
+        # history and feed sequence numbers. Records in the index go through ``Writer``.
+        # The groups are made as they are needed, the workers' ones ahead of this
+        # process's (``tee``): the first tasks start at once, not after a million groups.
+        mine, ahead = itertools.tee(_known(bulk, _groups(plan.records, in_import, named)))
+        work = ((g.versions, g.events) for g in ahead if not g.known and not _is_plain_group(g))
+        tasks = ((plan.spools, spool_dir, today, principal, part)
+                 for part in iter(lambda: list(itertools.islice(work, GROUPS_PER_TASK)), []))
+        done = _results(map(_compute_groups, tasks) if pool is None
+                        else _ahead(pool, _compute_groups, tasks, TASKS_AHEAD))
+        for group in mine:
             if progress is not None:
                 progress(len(group.versions) + len(group.events))
-            if id(group) in work_ids:
-                computed = next(done)
-                bulk.apply(computed)
-                done_versions: list[Any] = computed[0]
-                done_events: list[Any] = computed[1]
-            elif bulk.exists(group.rid):
+            if len(group.versions) > 1 or (group.versions and group.known):
+                bulk.exclude(group.rid)  # what the runs hold of it is not what is written
+            if group.known:
                 _through_writer(bulk, group, rows, report, record_problems, event_problems)
                 continue
-            elif bulk.write_plain(rows.prepared(group.versions[0])):
+            if _is_plain_group(group):
+                bulk.write_plain(rows.plain(group.versions[0]))
                 report.records_added += 1
                 continue
-            else:
-                done_versions, done_events = bulk.write_group(
-                    [rows.prepared(row) for row in group.versions],
-                    [rows.spooled(row) for row in group.events])
+            computed = next(done)
+            if _is_plain(computed):
+                bulk.write_plain(computed)
+                report.records_added += 1
+                continue
+            group_computed = cast(Computed, computed)
+            bulk.apply(group_computed)
+            done_versions: list[Any] = group_computed[0]
+            done_events: list[Any] = group_computed[1]
             for row, outcome in zip(group.versions, done_versions, strict=True):
                 if isinstance(outcome, ShixinError):
                     record_problems.append((row[0], row[1], str(outcome)))
@@ -616,6 +732,10 @@ def import_files(store: Store, paths: Iterable[Path], *, clock: Clock,
                     report.events_applied += 1
                 else:
                     report.events_unchanged += 1
+        done.close()
+        plan.records = []
+        for run in plan.runs:
+            bulk.add_run(rows.run(*run))
         lap("write")
         bulk.finish()
         lap("index")

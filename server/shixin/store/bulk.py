@@ -13,15 +13,19 @@ record it:
 
 * takes a ``Prepared`` record: everything that depends on the record alone
   (its JSON, parties, index keys, tags, the party half of its cards),
-  computed once, possibly in another process (``prepare_record``);
+  computed once, possibly in another process (``prepare_record``); what a
+  new record pushed once without events is written as comes ready-made from
+  another process too (``plain_parts``, ``write_plain``), and so may a whole
+  record's entries (``GroupComputer``, ``apply``);
 * keeps the record's document in memory while its versions and events are
   applied, and encodes it once, from those parts;
 * replays the lifecycle once per version or event (a record without events
   shares its timeline with every record of the same dates);
 * appends the ``records``, ``history``, ``cards`` and ``feed`` entries at the
-  right edge of their B-trees (``MDB_APPEND``: pages are filled and written
-  once), and keeps the postings and the wake-up and deadline keys until the
-  end, where they go in key order.
+  right edge of their B-trees (``MDB_APPEND``, thousands at a time: pages are
+  filled and written once), and keeps the postings (or takes them sorted:
+  ``add_run``) and the wake-up and deadline keys until the end, where they go
+  in key order.
 
 A record already in the index when the import starts goes through ``Writer``
 itself (re-imports and updates are the rare case; what they change is spread
@@ -30,6 +34,7 @@ over the whole index anyway).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
@@ -58,6 +63,8 @@ from shixin.store.writer import (
 _SEP = "\x1f"
 STAMP_EVERY = 1024
 """Groups between two readings of the clock for ``received_at`` / ``recorded_at``."""
+PUT_BATCH = 4096
+"""Entries appended with one ``putmulti`` (see ``BulkWriter._put``)."""
 RUN_POSTINGS = 1 << 20
 """Postings sorted at a time (see ``BulkWriter.finish``)."""
 
@@ -74,8 +81,10 @@ class Prepared(NamedTuple):
     ``record``."""
     head: str
     """The document's ``"id":…,"ix":…,"key":…``."""
-    body: str
-    """The document's ``"p":…,"pr":…,"r":…,"tg":…``."""
+    parties: str
+    """The document's ``"p":…,"pr":…`` (its ``"r"`` is ``text``)."""
+    tags: str
+    """The document's ``"tg":…``."""
     published_on: int
     expires_on: int
     """Day ordinals; 0: no end date."""
@@ -87,24 +96,53 @@ class Prepared(NamedTuple):
     tails: tuple[str, ...]
     """The party half of each party's card."""
     postings: tuple[bytes, ...]
-    """Index key, NUL, posting."""
-    plain: Plain | tuple[()] = ()
-    """What is written for this record if it is new, pushed once and has no events
-    (most records of a list): see ``BulkWriter.write_plain``."""
+    """Index key, NUL, posting. (``spooled`` leaves them out: ``unspooled`` makes them
+    again.)"""
+
+    def spooled(self) -> tuple[Any, ...]:
+        """The fields to store (``marshal``), without the postings: the importer has
+        them in sorted runs, and needs them again only for a record pushed twice."""
+        return (*self[:-1], ())
 
 
-Plain = tuple[bytes, tuple[bytes, ...], tuple[str, str] | tuple[()], bytes]
-"""The document, the cards, the feed entry around its timestamp and sequence number
-(empty: no feed entry), the wake-up key (empty: none)."""
+def unspooled(fields: Sequence[Any]) -> Prepared:
+    """``Prepared.spooled``'s inverse: the postings made again from the document's
+    ``ix`` and ``tg``."""
+    prep = Prepared._make(fields)
+    keys = json.loads(f"{{{prep.head}}}")["ix"]
+    tags = json.loads(f"{{{prep.tags}}}")["tg"]
+    ends = [b"\0" + posting(prep.rid, i, bytes.fromhex(tag)) for i, tag in enumerate(tags)]
+    return prep._replace(postings=tuple(k.encode() + ends[party] for k, party in keys))
 
 
-def prepare_record(record: ListRecord, today: date | None = None) -> Prepared:
-    """The parts of a record's entries that depend on the record alone (and, with
-    ``today``, what a new record without events is written as: ``Prepared.plain``).
+Plain = tuple[bytes, bytes, bytes, tuple[bytes, ...], tuple[bytes, bytes] | tuple[()], bytes]
+"""What a new record pushed once and without events (most records of a list) is
+written as (``plain_parts``, ``BulkWriter.write_plain``): its record id, its history
+entry between the timestamp and the sequence number, its document, its cards, its
+feed entry around the timestamp and the sequence number (empty: none), its wake-up
+key (empty: none)."""
+
+PARTY_CACHE_SIZE = 1 << 16
+"""Parties whose tag and card half are remembered (see ``_party_parts``)."""
+
+
+@lru_cache(maxsize=PARTY_CACHE_SIZE)
+def _party_parts(party: Party, pushed_gender: str) -> tuple[bytes, str, str]:
+    """A party's posting tag (and as the document's JSON) and card half: the same party
+    comes back in each of its records (a debtor's cases, an organisation's officers)."""
+    birth, region, gender = party_facts(party, pushed_gender)
+    tag = tag_of(party, birth, region)
+    return tag, f'"{tag.hex()}"', card_tail(party, birth, region, gender)
+
+
+def prepare_record(record: ListRecord) -> Prepared:
+    """The parts of a record's entries that depend on the record alone.
 
     The same functions as ``Writer.put_record`` build them: ``document_parties``,
     ``record_index_keys``, the tags and ``card_tail``; the resident ID's facts
-    are read once per party for both its tag and its card.
+    are read once per party for both its tag and its card. Fields are encoded
+    with as few ``encode`` calls as give the same text: an import does this a
+    million times.
     """
     key = record.key
     rid = record_id_for(key)
@@ -112,28 +150,33 @@ def prepare_record(record: ListRecord, today: date | None = None) -> Prepared:
     text = encode(r)
     parties = document_parties(record)
     keys = record_index_keys(record)
-    pushed_gender = str(r["debtor"].get("gender", ""))
+    debtor = r["debtor"]
+    pushed_gender = str(debtor.get("gender", ""))
     tags: list[bytes] = []
+    tags_json: list[str] = []
     tails: list[str] = []
     for i, (role, kind, name, raw, compact, id_kind, valid) in enumerate(parties):
-        party = Party(i, role, kind, name, raw, compact, id_kind, valid)
-        birth, region, gender = party_facts(party, pushed_gender)
-        tags.append(tag_of(party, birth, region))
-        tails.append(card_tail(party, birth, region, gender))
-    head = f'"id":{encode(rid)},"ix":{encode(keys)},"key":{encode(key)}'
-    body = (f'"p":{encode(parties)},"pr":{encode(list(record.id_problems))},"r":{text},'
-            f'"tg":{encode([t.hex() for t in tags])}')
-    postings = tuple(k.encode() + b"\0" + posting(rid, party, tags[party]) for k, party in keys)
-    debtor = r["debtor"]
-    prep = Prepared(
-        rid, text, head, body, record.published_on.toordinal(),
+        # (``party_facts`` reads the pushed gender for the debtor only.)
+        tag, tag_json, tail = _party_parts(
+            Party(i, role, kind, name, raw, compact, id_kind, valid),
+            pushed_gender if i == 0 else "")
+        tags.append(tag)
+        tags_json.append(tag_json)
+        tails.append(tail)
+    # A record id is hex: its JSON is the text in quotes.
+    head = f'"id":"{rid}","ix":{encode(keys)},"key":{encode(key)}'
+    problems = encode(list(record.id_problems)) if record.id_problems else "[]"
+    parties_json = f'"p":{encode(parties)},"pr":{problems}'
+    tags_field = f'"tg":[{",".join(tags_json)}]'
+    # Index key, NUL, posting (``layout.posting``) of each (key, party).
+    ends = [b"\0" + posting(rid, i, tag) for i, tag in enumerate(tags)]
+    postings = tuple(k.encode() + ends[party] for k, party in keys)
+    return Prepared(
+        rid, text, head, parties_json, tags_field, record.published_on.toordinal(),
         record.expires_on.toordinal() if record.expires_on else 0, record.public,
         record.case_number, record.court,
         (str(debtor["kind"]), debtor["name"], debtor.get("id_number", "")),
         tuple(tails), postings)
-    if today is not None:
-        prep = prep._replace(plain=_plain_parts(prep, today))
-    return prep
 
 
 class _Line(NamedTuple):
@@ -183,8 +226,9 @@ class _Record:
                       date.fromordinal(prep.expires_on) if prep.expires_on else None)
         self.entries: list[dict[str, Any]] = []
         self.events: tuple[Event, ...] = ()
-        self.folded = Replay(expires_on=self.dates[1])
-        """``machine._fold`` of the events: the machine after the last one."""
+        self.folded: Replay | None = None
+        """``machine._fold`` of the events: the machine after the last one (None: no
+        events yet, the machine as it starts; most records never need it)."""
         self.versions = 0
         self.live: bool | None = None
         self.periods: int | None = None
@@ -205,19 +249,28 @@ class _Record:
         published_on, expires_on = self.dates
         if not self.events:
             return _plain_line(published_on, expires_on)
-        return _line(published_on, expires_on, self.folded, self.events[-1].effective_on)
+        return _line(published_on, expires_on, self.fold(), self.events[-1].effective_on)
+
+    def fold(self) -> Replay:
+        """``folded``, made if need be."""
+        if self.folded is None:
+            self.folded = Replay(expires_on=self.dates[1])
+        return self.folded
 
 
 def _feed_entry(prep: Prepared, after: Status, period: int, seq: int, stamp: str,
                 today: date) -> bytes:
-    """``Writer._report``'s feed entry."""
-    return dumps({
-        "seq": seq, "kind": "activated" if after.active else "deactivated",
-        "rid": prep.rid, "period": period, "case_number": prep.case_number,
-        "court": prep.court, "public": prep.public,
-        "effective_on": after.since.isoformat(), "reason": after.reason or after.state.value,
-        "recorded_at": stamp, "recorded_on": today.isoformat(), "known_on": today.isoformat(),
-    })
+    """``Writer._report``'s feed entry: ``dumps`` of its fields, written out in ``dumps``'s
+    key order (nearly every record of a list gets one; building and sorting the dict
+    cost more than the rest of it)."""
+    day = today.isoformat()
+    kind = "activated" if after.active else "deactivated"
+    return (f'{{"case_number":{encode(prep.case_number)},"court":{encode(prep.court)},'
+            f'"effective_on":"{after.since.isoformat()}","kind":"{kind}","known_on":"{day}",'
+            f'"period":{int(period)},"public":{"true" if prep.public else "false"},'
+            f'"reason":{encode(after.reason or after.state.value)},'
+            f'"recorded_at":{encode(stamp)},"recorded_on":"{day}","rid":{encode(prep.rid)},'
+            f'"seq":{int(seq)}}}').encode()
 
 
 def _assemble(rec: _Record, today: date) -> tuple[bytes, list[bytes], bytes, list[bytes]]:
@@ -242,7 +295,7 @@ def _assemble(rec: _Record, today: date) -> tuple[bytes, list[bytes], bytes, lis
         parts.append('"live":true' if rec.live else '"live":false')
     if rec.periods is not None:
         parts.append(f'"nd":{rec.periods}')
-    parts.append(prep.body)
+    parts.append(f'{prep.parties},"r":{prep.text},{prep.tags}')
     parts.append(f'"tl":{line.text}')
     parts.append(f'"v":{rec.versions}')
     parts.append(f'"wk":{encode(wk) if wk is not None else "null"}}}')
@@ -253,21 +306,22 @@ def _assemble(rec: _Record, today: date) -> tuple[bytes, list[bytes], bytes, lis
             wk.encode() if wk is not None else b"", [k.encode() for k in dk])
 
 
-def _plain_parts(prep: Prepared, today: date) -> Plain:
-    """``Prepared.plain``: what ``write_group`` writes for ``prep`` alone, new, without
-    events (``BulkWriter.write_plain`` adds the sequence numbers and timestamps)."""
+def plain_parts(prep: Prepared, today: date) -> Plain:
+    """What ``write_group`` writes for ``prep`` alone, new, without events
+    (``BulkWriter.write_plain`` adds the sequence numbers and timestamps)."""
     rec = _Record(prep)
     rec.versions = 1
     after = rec.after = _plain(*rec.dates, today)[1]
-    feed: tuple[str, str] | tuple[()] = ()
+    feed: tuple[bytes, bytes] | tuple[()] = ()
     if after.active:
         rec.live = True
-        text = _feed_entry(prep, after, 0, 0, "", today).decode()
-        head, tail = text.split('"recorded_at":""', 1)
-        assert tail.endswith('"seq":0}')
-        feed = (head + '"recorded_at":"', '"' + tail[:-2])
+        entry = _feed_entry(prep, after, 0, 0, "", today)
+        head, tail = entry.split(b'"recorded_at":""', 1)
+        assert tail.endswith(b'"seq":0}')
+        feed = (head + b'"recorded_at":"', b'"' + tail[:-2])
     doc, cards, wake, _ = _assemble(rec, today)
-    return doc, tuple(cards), feed, wake
+    history = f'","record":{prep.text},"seq":'.encode()
+    return prep.rid.encode(), history, doc, tuple(cards), feed, wake
 
 
 class BulkWriter:
@@ -296,6 +350,12 @@ class BulkWriter:
         self.due: list[bytes] = []
         self._groups = 0
         self._stamp = ""
+        self._stamp_bytes = b""
+        self._history_head = f'{{"pushed_by":{self.principal},"received_at":"'.encode()
+        self._batch: dict[str, list[tuple[bytes, bytes]]] = {name: [] for name in self.top}
+        self._batched = 0
+        self.foreign_runs: list[list[bytes]] = []
+        self.foreign_excluded: set[bytes] = set()
         self._read_counters()
 
     # -- counters ---------------------------------------------------------
@@ -323,6 +383,7 @@ class BulkWriter:
 
         Call ``back_from_writer`` when done with it.
         """
+        self._flush()
         self._write_counters()
         return self.writer
 
@@ -331,10 +392,33 @@ class BulkWriter:
         self._read_counters()
 
     def _put(self, name: str, key: bytes, value: bytes) -> None:
-        db = self.db[name]
-        if key > self.top[name] and self.txn.put(key, value, db=db, append=True):
+        """Put an entry: one above what the index held goes in the next batch appended
+        at the right edge (``_flush``), another goes in now."""
+        if key > self.top[name]:
+            self._batch[name].append((key, value))
+            self._batched += 1
+            if self._batched >= PUT_BATCH:
+                self._flush()
             return
-        self.txn.put(key, value, db=db)
+        self.txn.put(key, value, db=self.db[name])
+
+    def _flush(self) -> None:
+        """Append the batched entries (``putmulti``: one call for thousands of puts).
+
+        Should one not come after the last key of its database (which this
+        writer's order rules out), the batch is put again without appending:
+        puts of the same entries, so the result is the same.
+        """
+        for name, batch in self._batch.items():
+            if not batch:
+                continue
+            with self.txn.cursor(db=self.db[name]) as cur:
+                _, added = cur.putmulti(batch, append=True)
+            if added != len(batch):
+                for key, value in batch:
+                    self.txn.put(key, value, db=self.db[name])
+            batch.clear()
+        self._batched = 0
 
     # -- one record -------------------------------------------------------
     def write_group(self, versions: Sequence[Prepared], events: Sequence[Mapping[str, Any]],
@@ -394,7 +478,7 @@ class BulkWriter:
         published_on = rec.dates[0]
         try:
             _check_dates(rec.events, event, self.today)
-            folded = _step(_advance(rec.folded, published_on, event.effective_on, event.type),
+            folded = _step(_advance(rec.fold(), published_on, event.effective_on, event.type),
                            event)
         except TransitionError as exc:
             raise FailedPrecondition(exc.message, reason=exc.reason, field="event") from None
@@ -421,7 +505,7 @@ class BulkWriter:
         """
         published_on, expires_on = rec.dates
         if rec.events:
-            now = _advance(rec.folded, published_on, self.today, None)
+            now = _advance(rec.fold(), published_on, self.today, None)
             rec.open_requests = now.pending is not None or now.performed_on is not None
             after = now.status(self.today)
         else:
@@ -459,33 +543,32 @@ class BulkWriter:
             run.sort()
             self.runs.append(run)
 
-    def write_plain(self, prep: Prepared) -> bool:
-        """``write_group`` of a new record pushed once, without events, from the parts
-        ``prepare_record`` made for that case. False: it has none (call ``write_group``)."""
-        plain = prep.plain
-        if not plain:
-            return False
-        doc, cards, feed, wake = plain
+    def write_plain(self, plain: Plain) -> None:
+        """``write_group`` of a new record pushed once, without events, from what
+        ``plain_parts`` made of it: this adds the timestamps and sequence numbers.
+
+        Its postings are not written here: they come in a sorted run (``add_run``).
+        """
+        rid, history, doc, cards, feed, wake = plain
         self._groups += 1
         if self._groups % STAMP_EVERY == 1:
             self._stamp = utc_now()
-        rid = prep.rid
+            self._stamp_bytes = self._stamp.encode()
+        stamp = self._stamp_bytes
         self.hist_seq += 1
-        self._put("history", rid.encode() + seq_bytes(self.hist_seq),
-                  (f'{{"pushed_by":{self.principal},"received_at":"{self._stamp}",'
-                   f'"record":{prep.text},"seq":{self.hist_seq},"type":"version"}}').encode())
+        self._put("history", rid + seq_bytes(self.hist_seq),
+                  b'%s%s%s%d,"type":"version"}' % (self._history_head, stamp, history,
+                                                   self.hist_seq))
         if feed:
             self.feed_seq += 1
             self._put("feed", seq_bytes(self.feed_seq),
-                      f"{feed[0]}{self._stamp}{feed[1]}{self.feed_seq}}}".encode())
+                      b"%s%s%s%d}" % (feed[0], stamp, feed[1], self.feed_seq))
             self.feed_added += 1
         if wake:
             self.wake.append(wake)
-        self._put("records", rid.encode(), doc)
+        self._put("records", rid, doc)
         for i, card in enumerate(cards):
-            self._put("cards", party_key(rid, i), card)
-        self._add_postings(prep.postings)
-        return True
+            self._put("cards", b"%s%02x" % (rid, i), card)
 
     def apply(self, computed: Computed) -> None:
         """Write what a ``GroupComputer`` computed, with this writer's sequence numbers."""
@@ -520,8 +603,30 @@ class BulkWriter:
         self._add_postings(postings)
 
     # -- the end ----------------------------------------------------------
+    def add_run(self, run: list[bytes]) -> None:
+        """Postings sorted elsewhere (the importer's workers sort each part of the input's).
+
+        ``write_plain`` leaves a record's postings to these runs; so may
+        ``write_group`` (``GroupComputer.compute`` without ``postings``). Those of the
+        records named by ``exclude`` are left out.
+        """
+        self.foreign_runs.append(run)
+
+    def exclude(self, rid: str) -> None:
+        """Leave the record's postings in ``add_run``'s runs out (they are not what is
+        written for it: an earlier version's, or those of a record in the index)."""
+        self.foreign_excluded.add(rid.encode())
+
+    def _foreign_postings(self) -> Iterator[list[bytes]]:
+        excluded = self.foreign_excluded
+        for run in self.foreign_runs:
+            # The record id is the posting's bytes 7-23 (tag, record id, party).
+            yield [p for p in run if p[-18:-2] not in excluded] if excluded else run
+        self.foreign_runs = []
+
     def finish(self) -> None:
         """Write the postings, wake-up and deadline keys (in key order) and the counters."""
+        self._flush()
         self._write_counters()
         txn = self.txn
         for name, keys in (("wake", self.wake), ("due", self.due)):
@@ -530,9 +635,9 @@ class BulkWriter:
                 cur.putmulti([(k, b"") for k in keys])
         self.wake, self.due = [], []
         # Sorted runs, one after the other, then sorted again: Timsort merges them.
-        # (Sorting the runs in the worker processes meanwhile cost more in pickling
-        # them back and forth than it saved.)
         postings: list[bytes] = []
+        for run in self._foreign_postings():
+            postings.extend(run)
         for run in self.runs:
             postings.extend(run)
         self.runs = []
@@ -609,11 +714,13 @@ class GroupComputer(BulkWriter):
         self.postings.extend(postings)
 
     def compute(self, versions: Sequence[Prepared], events: Sequence[Mapping[str, Any]],
-                ) -> Computed:
+                postings: bool = True) -> Computed:
+        """``write_group``'s entries; without its postings unless ``postings`` (the
+        importer has those of a record pushed once in a sorted run already)."""
         self.hist_seq, self.feed_seq, self.feed_added = HIST_BASE, FEED_BASE, 0
         self.puts, self.wake, self.due, self.postings = [], [], [], []
         done_versions, done_events = self.write_group(versions, events)
         return ([v if isinstance(v, str) else "!" + str(v) for v in done_versions],
                 [e if isinstance(e, bool) else str(e) for e in done_events],
-                self.puts, self.wake, self.due, tuple(self.postings), self.feed_added,
-                self.hist_seq - HIST_BASE, self.feed_seq - FEED_BASE)
+                self.puts, self.wake, self.due, tuple(self.postings) if postings else (),
+                self.feed_added, self.hist_seq - HIST_BASE, self.feed_seq - FEED_BASE)
