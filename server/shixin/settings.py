@@ -50,6 +50,9 @@ class Settings:
     # Processes that match BatchMatch messages beside the serving process (started on the
     # first batch); 0 keeps batches in the serving process. Default: one per spare CPU.
     batch_workers: int = field(default_factory=lambda: default_batch_workers())
+    # CPU for the serving process's Python threads: "auto" (the last CPU, when there are
+    # two or more), "off", or a CPU number (shixin.grpcapi.pinning says why).
+    pin_cpu: str = "auto"
     # Public queries per second allowed per client address, and the burst.
     public_rate: float = 1.0
     public_burst: int = 5
@@ -97,6 +100,8 @@ def from_env(env: Mapping[str, str] | None = None, **overrides: object) -> Setti
         values["workers"] = int(e["SHIXIN_WORKERS"])
     if e.get("SHIXIN_BATCH_WORKERS"):
         values["batch_workers"] = int(e["SHIXIN_BATCH_WORKERS"])
+    if e.get("SHIXIN_PIN_CPU"):
+        values["pin_cpu"] = e["SHIXIN_PIN_CPU"]
     if e.get("SHIXIN_PUBLIC_RATE"):
         values["public_rate"] = float(e["SHIXIN_PUBLIC_RATE"])
     if e.get("SHIXIN_PUBLIC_BURST"):
@@ -133,3 +138,12 @@ def validate(s: Settings) -> None:
         raise ValueError("SHIXIN_PUBLIC_RATE must be positive and SHIXIN_PUBLIC_BURST at least 1")
     if s.log_format not in ("json", "console"):
         raise ValueError("SHIXIN_LOG_FORMAT is 'json' or 'console'")
+    _check_pin_cpu(s.pin_cpu)
+
+
+def _check_pin_cpu(text: str) -> None:
+    from shixin.grpcapi.pinning import choose_cpu
+
+    if text.strip().lower() not in ("auto", "off") and not text.strip().isdigit():
+        raise ValueError(f"SHIXIN_PIN_CPU is 'auto', 'off' or a CPU number, not {text!r}")
+    choose_cpu(text)  # a CPU this process may not run on is refused here

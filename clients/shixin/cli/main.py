@@ -73,7 +73,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         tls_client_ca=Path(args.tls_client_ca) if args.tls_client_ca else None,
         dev_auth=True if args.dev_auth else None,
         today=date.fromisoformat(args.today) if args.today else None,
-        workers=args.workers, batch_workers=args.batch_workers,
+        workers=args.workers, batch_workers=args.batch_workers, pin_cpu=args.pin_cpu,
     )
     configure(settings.log_format)
     serve_forever(settings)
@@ -556,6 +556,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="processes matching BatchMatch messages beside the server, started "
                         "on the first batch; 0: none (SHIXIN_BATCH_WORKERS; default: one "
                         "per spare CPU)")
+    p.add_argument("--pin-cpu", help="CPU for the server's Python threads: auto (the last "
+                                     "CPU, with two or more), off, or a number "
+                                     "(SHIXIN_PIN_CPU; default auto)")
     p.set_defaults(fn=cmd_serve)
 
     p = sub.add_parser("import", help="import records and events (JSONL or CSV)")

@@ -17,7 +17,9 @@ process and the pool is started afresh on the next batch.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
+from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -99,8 +101,10 @@ _WARM_UP = (Query(name="张晓明"), Query(name="Zhang Xiaoming"),
             Query(name="柳州市鑫達貿易有限公司", kind="organization"))
 
 
-def _init_worker(data_dir: str) -> None:
+def _init_worker(data_dir: str, cpus: frozenset[int]) -> None:
     global _WORKER
+    if cpus:  # started by a thread kept on one CPU (shixin.grpcapi.pinning): undo it
+        os.sched_setaffinity(0, cpus)
     queries = QueryService(Store(data_dir, readonly=True), _no_clock, None, load_catalogue())
     # Load the lazy parts (pinyin and OpenCC tables, name caches) before saying ready.
     with queries.store.read_txn() as txn:
@@ -126,9 +130,12 @@ def _answer_in_worker(principal: Principal, measure_code: str, raw: bytes,
 class BatchWorkers:
     """A lazily started pool of matching processes over one index."""
 
-    def __init__(self, data_dir: Path, processes: int) -> None:
+    def __init__(self, data_dir: Path, processes: int,
+                 cpus: Iterable[int] = ()) -> None:
         self.data_dir = data_dir
         self.processes = processes
+        self.cpus = frozenset(cpus)
+        """The CPUs the workers may use (the server's, before it pinned its threads)."""
         self._lock = threading.Lock()
         self._pool: ProcessPoolExecutor | None = None
         self._ready = threading.Event()
@@ -146,7 +153,7 @@ class BatchWorkers:
             pool = ProcessPoolExecutor(self.processes,
                                        mp_context=multiprocessing.get_context("spawn"),
                                        initializer=_init_worker,
-                                       initargs=(str(self.data_dir),))
+                                       initargs=(str(self.data_dir), self.cpus))
             self._pool = pool
             warm = [pool.submit(_ready) for _ in range(self.processes)]
             pending = [len(warm)]

@@ -22,6 +22,12 @@ from shixin.grpcapi.feed_servicer import FeedServicer
 from shixin.grpcapi.identity import Authenticator
 from shixin.grpcapi.match_servicer import MatchServicer
 from shixin.grpcapi.measure_servicer import MeasureServicer
+from shixin.grpcapi.pinning import (
+    available_cpus,
+    choose_cpu,
+    pin_current_thread,
+    pin_python_threads,
+)
 from shixin.grpcapi.record_servicer import RecordServicer
 from shixin.measures import load_catalogue
 from shixin.service.clock import Clock, china_today, fixed
@@ -171,12 +177,15 @@ def _start(settings: Settings, clock: Clock | None, store: Store, audit: AuditLo
     )
     ledger = ToldLedger(store)
     records = RecordService(store, today)
+    cpus = available_cpus()
+    cpu = choose_cpu(settings.pin_cpu, cpus)
     server = grpc.server(
-        futures.ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="rpc"),
+        futures.ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="rpc",
+                                   initializer=pin_current_thread, initargs=(cpu,)),
         options=[("grpc.max_receive_message_length", 32 << 20),
                  ("grpc.so_reuseport", 0)],
     )
-    batch_workers = BatchWorkers(settings.data, settings.batch_workers)
+    batch_workers = BatchWorkers(settings.data, settings.batch_workers, cpus)
     match_service_pb2_grpc.add_MatchServiceServicer_to_server(
         MatchServicer(deps, QueryService(store, today, ledger, catalogue), batch_workers),
         server)
@@ -204,6 +213,7 @@ def _start(settings: Settings, clock: Clock | None, store: Store, audit: AuditLo
         raise
     _warn(settings)
     server.start()
+    pin_python_threads(cpu)  # gRPC's polling thread, the audit, ledger and log writers
     for name in ("", *SERVICE_NAMES):
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     log.info("server_started", listen=settings.listen, port=port, public_port=public_port,
