@@ -12,14 +12,22 @@ gives a bound on the ratio a single serving process can reach
 (``docs/performance.md``, "What bounds the ratios").
 
     python bench/domain.py INDEX TRUTH.jsonl [--queries 5000]
+    python bench/domain.py INDEX TRUTH.jsonl --threads 16 [--pin]   # see below
+
+``--threads N`` runs the same queries from N threads of one process (still no
+gRPC): the CPU per query then shows what the GIL's hand-overs between threads
+cost, and ``--pin`` keeps the process on one CPU to show how much of that is
+the hand-overs moving between CPUs (``shixin.grpcapi.pinning``).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -32,7 +40,7 @@ from bench import workload as wl  # noqa: E402
 
 
 def measure(index: Path, requests: dict[str, list[bytes]], *, passes: int = 3,
-            today: str = wl.TODAY) -> dict[str, dict[str, Any]]:
+            today: str = wl.TODAY, threads: int = 1) -> dict[str, dict[str, Any]]:
     """Per workload: median CPU µs per query over ``passes`` timed passes (after a warm one).
 
     The warm pass loads the lazy tables (pinyin, OpenCC, name caches) and maps
@@ -54,14 +62,22 @@ def measure(index: Path, requests: dict[str, list[bytes]], *, passes: int = 3,
     try:
         service = QueryService(store, lambda: day, None, catalogue)
 
+        def one(raw: bytes) -> bytes:
+            request = pb.MatchRequest.FromString(raw)
+            outcome = service.match(principal, query_from_subject(request.subject),
+                                    purpose=request.purpose, max_hits=request.max_hits,
+                                    include_inactive=request.include_inactive)
+            return outcome_to_pb(outcome).SerializeToString()
+
         def one_pass(raws: list[bytes]) -> float:
-            t0 = time.process_time()
-            for raw in raws:
-                request = pb.MatchRequest.FromString(raw)
-                outcome = service.match(principal, query_from_subject(request.subject),
-                                        purpose=request.purpose, max_hits=request.max_hits,
-                                        include_inactive=request.include_inactive)
-                outcome_to_pb(outcome).SerializeToString()
+            t0 = time.process_time()  # every thread of the process
+            if threads <= 1:
+                for raw in raws:
+                    one(raw)
+            else:
+                with ThreadPoolExecutor(threads) as pool:
+                    for _ in pool.map(one, raws):
+                        pass
             return (time.process_time() - t0) / max(1, len(raws))
 
         for name, raws in requests.items():
@@ -81,10 +97,15 @@ def main() -> None:
     p.add_argument("truth", type=Path, help="truth.jsonl of the list the index was built from")
     p.add_argument("--queries", type=int, default=5000)
     p.add_argument("--passes", type=int, default=3)
+    p.add_argument("--threads", type=int, default=1, help="run the queries from N threads")
+    p.add_argument("--pin", action="store_true", help="keep the process on one CPU")
     args = p.parse_args()
+    if args.pin:
+        os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
     queries = wl.build_queries(args.truth, args.queries)
     reqs = {k: wl.match_requests(v) for k, v in queries.as_dict().items()}
-    for name, fig in measure(args.index, reqs, passes=args.passes).items():
+    for name, fig in measure(args.index, reqs, passes=args.passes,
+                             threads=args.threads).items():
         print(f"{name:12s} {fig['cpu_us_per_query']:7.0f} µs CPU per query "
               f"(passes: {', '.join(f'{x:.0f}' for x in fig['runs_us'])})")
 
