@@ -18,24 +18,12 @@ from shixin.client import ClientConfig, ShixinClient
 from shixin.demo import DEFAULT_TODAY
 from shixin.grpcapi.pinning import available_cpus, choose_cpu
 from shixin.grpcapi.server import Running, create_server
-from shixin.service.clock import fixed
-from shixin.service.importer import import_files
 from shixin.settings import Settings, from_env, validate
-from shixin.store import Store
 from shixin.v1 import match_service_pb2 as match_pb
 from tests.conftest import DemoList
 
 CPUS = available_cpus()
 needs_two_cpus = pytest.mark.skipif(len(CPUS) < 2, reason="pinning needs two CPUs or more")
-
-
-@pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory, demo_list: DemoList) -> Path:
-    data = tmp_path_factory.mktemp("index")
-    store = Store(data)
-    import_files(store, [demo_list.records, demo_list.events], clock=fixed(DEFAULT_TODAY))
-    store.close()
-    return data
 
 
 def _serve(data: Path, pin_cpu: str, batch_workers: int = 0) -> Running:
