@@ -33,9 +33,10 @@ def _serve(data: Path, pin_cpu: str, batch_workers: int = 0) -> Running:
 
 
 @pytest.fixture
-def pinned(index: Path) -> Iterator[Running]:
+def pinned(index: Path) -> Iterator[tuple[Running, set[int | None]]]:
+    before = _idents()
     running = _serve(index, "auto", batch_workers=1)
-    yield running
+    yield running, before
     running.stop(0)
 
 
@@ -44,20 +45,26 @@ def _client(running: Running) -> ShixinClient:
                                      purpose="credit.grant"))
 
 
-def _masks() -> dict[str, set[int]]:
-    """Thread name → CPU mask, for every Python thread of this process."""
+def _masks(before: set[int | None]) -> dict[str, set[int]]:
+    """Thread name → CPU mask, for the Python threads started since ``before`` was taken
+    (other tests' servers may leave gRPC worker threads behind)."""
     return {t.name: os.sched_getaffinity(t.native_id) for t in threading.enumerate()
-            if t.native_id is not None}
+            if t.native_id is not None and t.ident not in before}
+
+
+def _idents() -> set[int | None]:
+    return {t.ident for t in threading.enumerate()}
 
 
 @needs_two_cpus
-def test_rpc_threads_and_writers_run_on_one_cpu(pinned: Running,
-                                                demo_list: DemoList) -> None:
+def test_rpc_threads_and_writers_run_on_one_cpu(
+        pinned: tuple[Running, set[int | None]], demo_list: DemoList) -> None:
+    running, before = pinned
     truth = demo_list.truths[0]
-    with _client(pinned) as client:
+    with _client(running) as client:
         answer = client.match(truth["name"], truth.get("id_number", ""))
     assert answer.hits  # a real answer came back through the pinned threads
-    masks = _masks()
+    masks = _masks(before)
     rpc = {name: mask for name, mask in masks.items() if name.startswith("rpc")}
     assert rpc, "no gRPC worker thread found"
     expected = {max(CPUS)}
@@ -69,12 +76,14 @@ def test_rpc_threads_and_writers_run_on_one_cpu(pinned: Running,
 
 
 @needs_two_cpus
-def test_batch_workers_get_every_cpu_back(pinned: Running, demo_list: DemoList) -> None:
-    workers = pinned.batch_workers
+def test_batch_workers_get_every_cpu_back(pinned: tuple[Running, set[int | None]],
+                                          demo_list: DemoList) -> None:
+    running, _ = pinned
+    workers = running.batch_workers
     assert workers is not None
     rows = [match_pb.BatchRow(ref=str(i), subject=match_pb.Subject(name=t["name"]))
             for i, t in enumerate(demo_list.truths[:20])]
-    with _client(pinned) as client:  # the first batch starts the workers, from a pinned thread
+    with _client(running) as client:  # the first batch starts the workers, from a pinned thread
         out = list(client.batch_match([match_pb.BatchMatchRequest(
             purpose="credit.grant", rows=rows)], timeout=120))
     assert len(out[0].results) == len(rows)
@@ -85,11 +94,12 @@ def test_batch_workers_get_every_cpu_back(pinned: Running, demo_list: DemoList) 
 
 
 def test_pinning_off_leaves_threads_free(index: Path) -> None:
+    before = _idents()
     running = _serve(index, "off")
     try:
         with _client(running) as client:
             client.match("张伟", "")
-        rpc = [mask for name, mask in _masks().items() if name.startswith("rpc")]
+        rpc = [mask for name, mask in _masks(before).items() if name.startswith("rpc")]
         assert rpc and all(mask == CPUS for mask in rpc)
     finally:
         running.stop(0)
