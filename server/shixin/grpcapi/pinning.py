@@ -7,8 +7,8 @@ spreads them over every CPU, and each hand-over of the GIL then moves the
 interpreter's working set from one CPU's cache to another's: on the 2-vCPU
 benchmark machine, matching from 16 threads cost ~460 µs of CPU per query
 unpinned against ~250 µs pinned and ~205 µs from one thread, and pinning the
-server's Python threads raised Match throughput by 65-85 %
-(docs/performance.md, "One CPU for the Python threads"). gRPC's C-core threads
+server's Python threads raised Match throughput on the 1M-record benchmark by
+37-88 % (docs/performance.md, "One CPU for the Python threads"). gRPC's C-core threads
 and the batch worker processes are left free, so they use the other CPUs.
 
 ``pin_cpu`` settings: ``"auto"`` pins to the last CPU the process may run on
