@@ -23,7 +23,6 @@ the hand-overs moving between CPUs (``shixin.grpcapi.pinning``).
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -100,8 +99,10 @@ def main() -> None:
     p.add_argument("--threads", type=int, default=1, help="run the queries from N threads")
     p.add_argument("--pin", action="store_true", help="keep the process on one CPU")
     args = p.parse_args()
-    if args.pin:
-        os.sched_setaffinity(0, {max(os.sched_getaffinity(0))})
+    if args.pin:  # the CPU the server would keep its Python threads on
+        from shixin.grpcapi.pinning import choose_cpu, pin_current_thread
+
+        pin_current_thread(choose_cpu("auto"))  # before any other thread exists
     queries = wl.build_queries(args.truth, args.queries)
     reqs = {k: wl.match_requests(v) for k, v in queries.as_dict().items()}
     for name, fig in measure(args.index, reqs, passes=args.passes,

@@ -568,7 +568,7 @@ class BulkWriter:
             self.wake.append(wake)
         self._put("records", rid, doc)
         for i, card in enumerate(cards):
-            self._put("cards", b"%s%02x" % (rid, i), card)
+            self._put("cards", party_key(rid.decode(), i), card)
 
     def apply(self, computed: Computed) -> None:
         """Write what a ``GroupComputer`` computed, with this writer's sequence numbers."""
