@@ -189,6 +189,19 @@ class BatchWorkers:
             self.submitted += 1
             return future
 
+    def lost(self) -> bool:
+        """Whether a worker of the current pool has died.
+
+        The pool itself notices most deaths (its futures then fail with
+        ``BrokenProcessPool``), but a worker killed while sending an answer can
+        leave the pool waiting forever for the rest of it; the servicer asks this
+        when an answer is long in coming.
+        """
+        with self._lock:
+            pool = self._pool
+        processes = getattr(pool, "_processes", None) or {}  # the pool's own bookkeeping
+        return any(not p.is_alive() for p in list(processes.values()))
+
     def discard(self) -> None:
         """Drop a broken pool; the next ``start`` makes a new one."""
         with self._lock:

@@ -28,6 +28,8 @@ from shixin.v1 import match_service_pb2_grpc as pb_grpc
 log = structlog.get_logger(__name__)
 
 MAX_ROWS_PER_MESSAGE = 1000
+WORKER_CHECK_SECONDS = 2.0
+"""How long BatchMatch waits on its workers before checking that they are alive."""
 
 
 class MatchServicer(pb_grpc.MatchServiceServicer):
@@ -77,10 +79,14 @@ class MatchServicer(pb_grpc.MatchServiceServicer):
                 hits += answer.hits
                 yield pb.BatchMatchResponse.FromString(answer.response)
             if ended:
-                if pending:
-                    pending[0].wait()
+                if pending and not pending[0].wait(WORKER_CHECK_SECONDS):
+                    self._rescue(pending, call, measure)
                 continue
-            kind, item = inbox.get()
+            try:
+                kind, item = inbox.get(timeout=WORKER_CHECK_SECONDS)
+            except queue.Empty:
+                self._rescue(pending, call, measure)
+                continue
             if kind == "end":
                 ended = True
             elif kind == "error":
@@ -113,6 +119,19 @@ class MatchServicer(pb_grpc.MatchServiceServicer):
                     return _Slot(message, today, future=future)
         return _Slot(message, today, answer=answer_message(self.queries, call.principal,
                                                            message, measure, today))
+
+    def _rescue(self, pending: deque[_Slot], call: Call, measure: Measure | None) -> None:
+        """Answer in process the messages of a worker that died without the pool noticing
+        (``BatchWorkers.lost``), and drop the pool."""
+        if self.workers is None or not self.workers.lost():
+            return
+        stuck = [slot for slot in pending if not slot.done()]
+        log.error("batch_worker_lost", error="a worker process died", messages=len(stuck))
+        for slot in stuck:  # before the pool is dropped: that cancels their futures
+            slot.future = None
+            slot.answer = answer_message(self.queries, call.principal, slot.message, measure,
+                                         slot.today)
+        self.workers.discard()
 
     def _settle(self, slot: _Slot, call: Call, measure: Measure | None) -> MessageAnswer:
         """The slot's answer (in process if its worker failed), audited and told."""
@@ -148,9 +167,11 @@ class _Slot:
     def done(self) -> bool:
         return self.future is None or self.future.done()
 
-    def wait(self) -> None:
+    def wait(self, timeout: float | None = None) -> bool:
+        """Whether the answer is there, after waiting at most ``timeout`` seconds."""
         if self.future is not None:
-            wait([self.future])
+            wait([self.future], timeout=timeout)
+        return self.done()
 
     def result(self) -> MessageAnswer:
         if self.future is not None:
