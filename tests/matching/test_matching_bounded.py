@@ -85,3 +85,32 @@ def test_name_only_reads_typo_keys_only_without_a_sound_alike_hit(view: ReadView
     many = match(view, Query(name="王芳"), today=TODAY, max_hits=100)
     assert "王芳甲" not in {h.party.name for h in many.hits}
     assert len(many.hits) == CROWD + 4
+
+
+@pytest.fixture
+def near_names(tmp_path: Path) -> Iterator[ReadView]:
+    """30 people listed without an ID number whose names differ from 李士鹏 in one character,
+    and one whose name has one character more."""
+    others = "一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"
+    records = [person(f"(2025)桂0202执{500 + i}号", f"李士{c}") for i, c in enumerate(others)]
+    records.append(person("(2025)桂0202执600号", "李士鹏飞"))
+    with snapshot(tmp_path / "index", records) as snap:
+        yield snap
+
+
+def test_short_names_one_character_apart_are_not_read(near_names: ReadView) -> None:
+    """Three-character names one substitution apart score 2/3, under NAME_CANDIDATE: not read.
+
+    The name one character longer still is (its edit similarity is 3/4).
+    """
+    for query in (Query(name="李士鹏", id_number=QUERY_ID), Query(name="李士鹏", kind="person")):
+        result = match(near_names, query, today=TODAY)
+        assert [h.party.name for h in result.hits] == ["李士鹏飞"]
+        assert result.candidates_seen == 1, query
+
+
+def test_a_query_of_unknown_kind_reads_every_typo_key(near_names: ReadView) -> None:
+    """Without a kind the d: keys may meet organisation cores, so all are read (same answer)."""
+    result = match(near_names, Query(name="李士鹏"), today=TODAY)
+    assert [h.party.name for h in result.hits] == ["李士鹏飞"]
+    assert result.candidates_seen == 31
