@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from shixin.ids import IdKind, mask, parse
@@ -31,6 +32,13 @@ def shown_id(raw: str, *, whole: bool) -> str:
     """
     if whole or not raw:
         return raw
+    return _masked(raw)
+
+
+@lru_cache(maxsize=1 << 14)
+def _masked(raw: str) -> str:
+    """``shown_id`` of a caller who may not see it whole (parsing is most of a hit's view:
+    cached, as each hit shows its debtor's number and its party's, often the same)."""
     try:
         parsed = parse(raw)
     except ValueError:

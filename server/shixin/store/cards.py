@@ -41,6 +41,8 @@ from shixin.store.layout import TAG_LEN, current_period
 NO_ID = b"A" + bytes(TAG_LEN - 1)
 NO_BIRTH = b"B" + bytes(TAG_LEN - 1)
 _SEP = "\x1f"
+_CARD_FIELDS = 23
+"""13 of the record (:func:`card_head`), 10 of the party (:func:`card_tail`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,26 +67,39 @@ class RecordFacts:
 
 
 class Card:
-    """One party of one record, as the matcher sees it (read-only)."""
+    """One party of one record, as the matcher sees it (read-only).
 
-    __slots__ = ("_birth", "active_from", "active_until", "gender", "party", "public",
-                 "published_on", "record", "record_id", "region", "valid_from")
+    Built straight from the card's fields: most candidates are dropped on
+    their name or live interval, so what only a hit shows (``record``) is
+    made on first use.
+    """
 
-    def __init__(self, record_id: str, party: Party, public: bool, published_on: str,
-                 window: ActiveWindow, birth: str, region: str, gender: str) -> None:
+    __slots__ = ("_birth", "_fields", "_record", "active_from", "active_until", "gender",
+                 "party", "public", "published_on", "record_id", "region", "valid_from")
+
+    def __init__(self, record_id: str, party: Party, fields: list[str]) -> None:
         self.record_id = record_id
         self.party = party
-        self.public = public
-        self.published_on = published_on
-        self.valid_from = window.valid_from
-        self.active_from = window.active_from
-        self.active_until = window.active_until
-        self._birth = birth
-        self.region = region
-        self.gender = gender
+        self._fields = fields
+        self.public = fields[0] == "1"
+        self.published_on = fields[1]
+        self.valid_from = int(fields[2])
+        self.active_from = int(fields[3])
+        self.active_until = int(fields[4])
+        self._birth = fields[20]
+        self.region = fields[21]
+        self.gender = fields[22]
         """The debtor's gender as pushed, else the one the resident ID encodes ('M'/'F'/'')."""
-        self.record = RecordFacts()
-        """What a hit shows of the record (set by ``decode_card``)."""
+        self._record: RecordFacts | None = None
+
+    @property
+    def record(self) -> RecordFacts:
+        """What a hit shows of the record (the card's head)."""
+        if self._record is None:
+            f = self._fields
+            self._record = RecordFacts(f[5], f[6], f[7], f[8], f[9], f[10] == "1", int(f[11]),
+                                       f[12])
+        return self._record
 
     @property
     def birth_date(self) -> date | None:
@@ -94,8 +109,8 @@ class Card:
 
     def status(self, day: date) -> Status | None:
         """The record's status on ``day`` (None: replay the document to know)."""
-        line = self.record.timeline
-        return status_in(json.loads(line), day) if line else None
+        line = self._fields[12]
+        return _status_on(line, day) if line else None
 
     def live_on(self, day: date) -> bool | None:
         """Whether the record is live on ``day`` (None: replay the document to know)."""
@@ -103,6 +118,13 @@ class Card:
         if n < self.valid_from:
             return None
         return self.active_from <= n <= self.active_until
+
+
+@lru_cache(maxsize=1 << 14)
+def _status_on(line: str, day: date) -> Status | None:
+    """``status_in`` of a card's timeline (JSON text). Records published and expiring
+    on the same days share one timeline, so most hits find their status here."""
+    return status_in(json.loads(line), day)
 
 
 def birth_tag(birth: date, region: str) -> bytes:
@@ -210,14 +232,11 @@ def encode_cards(doc: dict[str, Any]) -> list[bytes]:
 
 def decode_card(record_id: str, index: int, raw: bytes) -> Card:
     """Inverse of one element of :func:`encode_cards`."""
-    (public, published_on, valid_from, active_from, active_until, case_number, court,
-     debtor_kind, debtor_name, debtor_id_number, live, nd, line, role, kind, name, id_number,
-     id_compact, id_kind, id_valid, birth, region, gender) = raw.decode().split(_SEP)
-    card = Card(record_id,
-                Party(index, role, kind, name, id_number, id_compact, id_kind, id_valid == "1"),
-                public == "1", published_on,
-                ActiveWindow(int(valid_from), int(active_from), int(active_until)),
-                birth, region, gender)
-    card.record = RecordFacts(case_number, court, debtor_kind, debtor_name, debtor_id_number,
-                              live == "1", int(nd), line)
-    return card
+    fields = raw.decode().split(_SEP)
+    if len(fields) != _CARD_FIELDS:
+        raise ValueError(f"card {record_id}/{index} has {len(fields)} fields, "
+                         f"not {_CARD_FIELDS}")
+    return Card(record_id,
+                Party(index, fields[13], fields[14], fields[15], fields[16], fields[17],
+                      fields[18], fields[19] == "1"),
+                fields)
