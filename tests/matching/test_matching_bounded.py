@@ -14,7 +14,7 @@ import pytest
 
 from shixin.matching import Query, match
 from shixin.store import ReadView
-from tests.matching.factory import TODAY, person, rid, snapshot
+from tests.matching.factory import TODAY, organization, person, rid, snapshot
 
 CROWD = 60
 # Men (odd 17th digit), as the query's ID says: a gender mismatch would drop a homonym.
@@ -90,10 +90,14 @@ def test_name_only_reads_typo_keys_only_without_a_sound_alike_hit(view: ReadView
 @pytest.fixture
 def near_names(tmp_path: Path) -> Iterator[ReadView]:
     """30 people listed without an ID number whose names differ from 李士鹏 in one character,
-    and one whose name has one character more."""
+    and one whose name has one character more; the same for the organisation core 鑫达贸易."""
     others = "一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉"
     records = [person(f"(2025)桂0202执{500 + i}号", f"李士{c}") for i, c in enumerate(others)]
     records.append(person("(2025)桂0202执600号", "李士鹏飞"))
+    others = others.replace("一", "冬").replace("乙", "夏")  # 一, 乙 sound like 易: homophones
+    records += [organization(f"(2025)桂0202执{700 + i}号", f"柳州市鑫达贸{c}有限公司")
+                for i, c in enumerate(others)]
+    records.append(organization("(2025)桂0202执800号", "柳州市鑫达贸易丰有限公司"))
     with snapshot(tmp_path / "index", records) as snap:
         yield snap
 
@@ -107,6 +111,14 @@ def test_short_names_one_character_apart_are_not_read(near_names: ReadView) -> N
         result = match(near_names, query, today=TODAY)
         assert [h.party.name for h in result.hits] == ["李士鹏飞"]
         assert result.candidates_seen == 1, query
+
+
+def test_short_cores_one_character_apart_are_not_read(near_names: ReadView) -> None:
+    """Four-character cores one substitution apart score 0.9 × 3/4, under NAME_CANDIDATE."""
+    result = match(near_names, Query(name="柳州市鑫达贸易有限公司", kind="organization"),
+                   today=TODAY)
+    assert [h.party.name for h in result.hits] == ["柳州市鑫达贸易丰有限公司"]
+    assert result.candidates_seen == 1
 
 
 def test_a_query_of_unknown_kind_reads_every_typo_key(near_names: ReadView) -> None:

@@ -23,7 +23,15 @@ from shixin.matching.features import (
     region_evidence,
 )
 from shixin.matching.levels import NAME_AGREES, NAME_CANDIDATE, ORG_NAME_AGREES, Verdict, combine
-from shixin.names import by_strength, compare_org, compare_person, has_han, normalize_person
+from shixin.names import (
+    by_strength,
+    compare_org,
+    compare_person,
+    has_han,
+    normalize_person,
+    parse_org,
+    substitution_ceiling,
+)
 from shixin.names import query_keys as name_query_keys
 from shixin.names.keys import KEY_STRENGTH
 from shixin.store import Party, ReadView
@@ -228,7 +236,7 @@ def _by_name(view: ReadView, pool: _Pool, keys: list[str], max_hits: int, max_po
     name score: the stopping rules must leave room for it.
     """
     tier = -1
-    short_person = _short_person_name(pool)
+    hopeless = _hopeless_substitutions(pool)
     for key in keys:
         strength = KEY_STRENGTH.get(key[:1], len(_TIER_CEILING) - 1)
         if strength != tier:
@@ -238,8 +246,8 @@ def _by_name(view: ReadView, pool: _Pool, keys: list[str], max_hits: int, max_po
                 return
             if tier >= _TYPO_STRENGTH and pool.settled(1, _SOUND_ALIKE):
                 return  # a name met as written, spelt or sounding alike: typos are others
-        if short_person and key[:1] == "d" and len(key) - 2 < short_person:
-            continue  # see _short_person_name
+        if hopeless and key[:1] == "d" and len(key) - 2 < hopeless:
+            continue  # see _hopeless_substitutions
         taken = 0
         # Typo keys gather many near-misses: read a bounded sample of each.
         limit = max_postings if strength < _TYPO_STRENGTH else _TYPO_SCAN + 4 * max_hits
@@ -252,26 +260,31 @@ def _by_name(view: ReadView, pool: _Pool, keys: list[str], max_hits: int, max_po
                 return
 
 
-def _short_person_name(pool: _Pool) -> int:
-    """The length of a person query's Chinese name when one-character edits can't agree.
+def _hopeless_substitutions(pool: _Pool) -> int:
+    """The length of the query's Chinese name (or core) when its substitution keys can't agree.
 
-    A ``d:`` key one character shorter than the query (SymSpell substitution)
-    meets listed names of the query's length that differ in one character:
-    their edit similarity is at most 1 - 1/length, which is below
-    ``NAME_CANDIDATE`` for names of up to three characters, so every such
-    candidate would be judged and dropped. (A name equal after normalisation
-    or sounding alike meets its ``n:`` or ``p:`` key, read first.) 0 when the
-    keys must all be read: longer names, Latin names, organisations, or a
-    query of unknown kind, whose ``d:`` keys also meet organisation cores.
+    A ``d:`` key one character shorter than the query's name (or organisation
+    core: SymSpell substitution) meets listed names of the same length that
+    differ in one character; when even the best of those scores below
+    ``NAME_CANDIDATE`` (``substitution_ceiling``: names of up to three
+    characters, cores of up to four) every such candidate would be read,
+    judged and dropped. Names equal after normalisation or sounding alike
+    meet their ``n:``/``c:``/``p:``/``q:`` keys, read first. 0 when the keys
+    must all be read: longer names, Latin names, or a query of unknown kind,
+    whose ``d:`` keys meet persons and organisations alike.
 
     On a 1M list these keys were most of the work of an ID + name query for
-    someone not listed.
+    someone not listed, and of a name-only query for an organisation.
     """
-    if pool.kind != "person":
+    kind = pool.kind
+    if kind == "person":
+        text = normalize_person(pool.query.name)
+    elif kind == "organization":
+        text = parse_org(pool.query.name).core
+    else:
         return 0
-    norm = normalize_person(pool.query.name)
-    m = len(norm)
-    if m == 0 or not has_han(norm) or 1 - 1 / m >= NAME_CANDIDATE:
+    m = len(text)
+    if m == 0 or not has_han(text) or substitution_ceiling(kind, m) >= NAME_CANDIDATE:
         return 0
     return m
 

@@ -4,7 +4,7 @@ Pure functions, cached where they sit on the query hot path or run once per
 record at import.  Heavy dependencies (pypinyin, OpenCC) load on first use.
 """
 
-from shixin.names.compare import NameScore, compare_org, compare_person
+from shixin.names.compare import NameScore, compare_org, compare_person, substitution_ceiling
 from shixin.names.fold import fold, to_simplified
 from shixin.names.keys import by_strength, org_index_keys, person_index_keys, query_keys
 from shixin.names.org import OrgName, latin_org_keys, normalize_org, org_core, parse_org
@@ -44,6 +44,7 @@ __all__ = [
     "pinyin_key",
     "query_keys",
     "regions_compatible",
+    "substitution_ceiling",
     "syllables",
     "to_simplified",
 ]

@@ -36,7 +36,7 @@ from shixin.names.pinyin import (
 )
 from shixin.names.regions import regions_compatible
 
-__all__ = ["NameScore", "compare_org", "compare_person"]
+__all__ = ["NameScore", "compare_org", "compare_person", "substitution_ceiling"]
 
 EXACT = 1.0
 NORMALISED = 1.0
@@ -239,6 +239,26 @@ def _org_similarity(pq: OrgName, pl: OrgName, cq: str, cl: str) -> NameScore:
         similarity *= OTHER_REGION_PENALTY
         reason += f"; different regions {'/'.join(pq.regions)} vs {'/'.join(pl.regions)}"
     return NameScore(similarity, reason)
+
+
+def substitution_ceiling(kind: str, length: int) -> float:
+    """The best score of two Chinese names (or organisation cores) of ``length`` characters
+    that differ, are no homophones and are not equal after normalisation.
+
+    Such names meet only on the rung of edit similarity, at most 1 - 1/length
+    (× ``SIMILAR_CORE_WEIGHT`` for organisation cores): a matcher can tell
+    from the length alone whether one-substitution neighbours could ever
+    reach its threshold, before reading them.
+
+    >>> round(substitution_ceiling("person", 3), 3), substitution_ceiling("person", 4)
+    (0.667, 0.75)
+    >>> substitution_ceiling("organization", 4), substitution_ceiling("organization", 5)
+    (0.675, 0.72)
+    """
+    if length <= 0:
+        return 0.0
+    best = 1 - 1 / length
+    return round(SIMILAR_CORE_WEIGHT * best if kind == "organization" else best, 4)
 
 
 def compare_org(query: str, listed: str) -> NameScore:
