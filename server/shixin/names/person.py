@@ -59,8 +59,11 @@ def _is_latin_char(char: str) -> bool:
     return code < 0x250 or 0x1E00 <= code <= 0x1EFF
 
 
+@lru_cache(maxsize=_SMALL_CACHE_SIZE)
 def is_latin(text: str) -> bool:
     """Tell whether a name is written in Latin script (pinyin or foreign).
+
+    Cached: a query's name is tested against each of its candidates.
 
     A name qualifies when it has at least one letter and all of its letters
     are Latin, so ``"Zhāng Wěi"`` and ``"O'Brien"`` do, ``"张伟"`` does not.
