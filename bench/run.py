@@ -219,6 +219,7 @@ def run_batch(index: Path, input_csv: Path, rows: int, logs: Path,
                 "--server", server.target, "--unit", wl.UNIT, "--purpose", wl.PURPOSE]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         s0 = _tree_cpu(server.pid)
+        own0 = loadgen.proc_cpu_seconds(server.pid)
         m0 = loadgen.machine_cpu()
         t0 = time.perf_counter()
         timed_out = False
@@ -230,6 +231,7 @@ def run_batch(index: Path, input_csv: Path, rows: int, logs: Path,
             timed_out, code, tail = True, -1, f"killed after {timeout:.0f} s"
         seconds = time.perf_counter() - t0
         s1 = _tree_cpu(server.pid)  # the batch workers are the server's children
+        own1 = loadgen.proc_cpu_seconds(server.pid)
         m1 = loadgen.machine_cpu()
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         rss = server.rss_anon_mb()
@@ -244,6 +246,7 @@ def run_batch(index: Path, input_csv: Path, rows: int, logs: Path,
         "rows": rows, "rows_done": done, "seconds": seconds, "rows_per_s": done / seconds,
         "exit_code": code, "timed_out": timed_out, "output_tail": tail,
         "server_cpu_us_per_row": (s1 - s0) / max(1, done) * 1e6,
+        "serving_process_cpu_us_per_row": (own1 - own0) / max(1, done) * 1e6,
         "client_cpu_us_per_row": client_cpu / max(1, done) * 1e6,
         "machine_busy": busy, "rss_anon_mb_after": rss, "rss_anon_mb_tree_after": rss_tree,
         "server_processes": processes, "statuses_sampled": statuses,
@@ -381,7 +384,8 @@ def table(res: dict[str, Any]) -> str:
             f"{ok(b['rows_per_s'] >= TARGETS['batch_rows_per_s'])}"
             + ("; TIMED OUT" if b["timed_out"] else "")
             + f"; CPU/row: server {b['server_cpu_us_per_row']:.0f} µs "
-            f"({b.get('server_processes', 1)} processes), "
+            f"({b.get('server_processes', 1)} processes; serving process "
+            f"{b.get('serving_process_cpu_us_per_row', 0):.0f}), "
             f"client {b['client_cpu_us_per_row']:.0f} µs; server RssAnon "
             f"{b.get('rss_anon_mb_tree_after', b['rss_anon_mb_after']):.0f} MB")
     imp = res["import"].get(str(n))
