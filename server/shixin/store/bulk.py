@@ -36,9 +36,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from functools import lru_cache
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from shixin.errors import FailedPrecondition, NotFound, ShixinError
@@ -648,19 +649,23 @@ class BulkWriter:
         # Keys above the highest one already there go at the right edge (all of them
         # in a new index); the others are inserted.
         inside: list[bytes] = [p for p in postings if p[:-26] <= top] if top else []
-        above: Any = (p for p in postings if p[:-26] > top) if top else postings
+        above = [p for p in postings if p[:-26] > top] if top else postings
         with txn.cursor(db=self.db["ix"]) as cur:
             cur.putmulti(_split(inside), dupdata=True)
             consumed, added = cur.putmulti(_split(above), dupdata=True, append=True)
         if consumed != added:  # out of order (a NUL inside a key): put those normally
             with txn.cursor(db=self.db["ix"]) as cur:
-                cur.putmulti(_split(p for p in postings if p[:-26] > top), dupdata=True)
+                cur.putmulti(_split(above), dupdata=True)
 
 
-def _split(postings: Iterable[bytes]) -> Iterator[tuple[bytes, bytes]]:
-    """(index key, posting) of each packed posting (key, NUL, 25-byte posting)."""
-    for p in postings:
-        yield p[:-26], p[-25:]
+_INDEX_KEY = itemgetter(slice(None, -26))
+_POSTING = itemgetter(slice(-25, None))
+
+
+def _split(postings: Sequence[bytes]) -> Iterator[tuple[bytes, bytes]]:
+    """(index key, posting) of each packed posting (key, NUL, 25-byte posting); in C,
+    not a generator: it runs once per posting, ~9 million times at 1M records."""
+    return zip(map(_INDEX_KEY, postings), map(_POSTING, postings), strict=True)
 
 
 # -- a new record's group, computed in another process ---------------------------
