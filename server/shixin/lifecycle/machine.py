@@ -82,34 +82,35 @@ def _step(cur: Replay, event: Event) -> Replay:
         guard(cur, event)
     day, kind = event.effective_on, event.type
     starts = target is not cur.state or cur.since is None
-    nxt = replace(
-        cur,
-        state=target,
-        since=day if starts else cur.since,
-        reason=label(event) if starts else cur.reason,
-        last_event=kind,
-        seen=cur.seen | {_signature(event)},
-    )
+    # The changes are gathered and applied with one ``replace`` (each builds a whole
+    # ``Replay``; an import steps hundreds of thousands of events).
+    changes: dict[str, object] = {
+        "state": target,
+        "since": day if starts else cur.since,
+        "reason": label(event) if starts else cur.reason,
+        "last_event": kind,
+        "seen": cur.seen | {_signature(event)},
+    }
     if kind is EventType.INCLUDE:
-        nxt = replace(nxt, included_on=day, included_implicitly=False)
+        changes.update(included_on=day, included_implicitly=False)
     elif kind is EventType.CORRECTION_REQUESTED:
-        nxt = replace(nxt, pending=Request("correction", day), correction_requested_on=day)
+        changes.update(pending=Request("correction", day), correction_requested_on=day)
     elif kind is EventType.REVIEW_REQUESTED:
-        nxt = replace(nxt, pending=Request("review", day), review_requested_on=day,
-                      review_open=False)
+        changes.update(pending=Request("review", day), review_requested_on=day,
+                       review_open=False)
     elif kind is EventType.CORRECTION_REJECTED:
-        nxt = replace(nxt, pending=None, review_open=True)
+        changes.update(pending=None, review_open=True)
     elif kind is EventType.REVIEW_REJECTED:
-        nxt = replace(nxt, pending=None)
+        changes.update(pending=None)
     elif kind is EventType.EXTEND:
-        nxt = replace(nxt, expires_on=event.expires_on)
+        changes.update(expires_on=event.expires_on)
     elif kind is EventType.PERFORMED and cur.performed_on is None:
-        nxt = replace(nxt, performed_on=day)
+        changes.update(performed_on=day)
     elif kind is EventType.SHIELD:
-        nxt = replace(nxt, shielded_on=day)
+        changes.update(shielded_on=day)
     if not is_active(target):
-        nxt = replace(nxt, pending=None, performed_on=None)
-    return nxt
+        changes.update(pending=None, performed_on=None)
+    return replace(cur, **changes)  # type: ignore[arg-type]
 
 
 def _expiry_due(cur: Replay, day: date) -> date | None:

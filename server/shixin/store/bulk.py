@@ -128,9 +128,13 @@ PARTY_CACHE_SIZE = 1 << 16
 
 
 @lru_cache(maxsize=PARTY_CACHE_SIZE)
-def _party_parts(party: Party, pushed_gender: str) -> tuple[bytes, str, str]:
+def _party_parts(index: int, role: str, kind: str, name: str, raw: str, compact: str,
+                 id_kind: str, valid: bool, pushed_gender: str) -> tuple[bytes, str, str]:
     """A party's posting tag (and as the document's JSON) and card half: the same party
-    comes back in each of its records (a debtor's cases, an organisation's officers)."""
+    comes back in each of its records (a debtor's cases, an organisation's officers).
+    Keyed by the ``Party`` fields, not a ``Party``: most calls hit, and building and
+    hashing a frozen dataclass cost more than the rest of a hit."""
+    party = Party(index, role, kind, name, raw, compact, id_kind, valid)
     birth, region, gender = party_facts(party, pushed_gender)
     tag = tag_of(party, birth, region)
     return tag, f'"{tag.hex()}"', card_tail(party, birth, region, gender)
@@ -158,9 +162,8 @@ def prepare_record(record: ListRecord) -> Prepared:
     tails: list[str] = []
     for i, (role, kind, name, raw, compact, id_kind, valid) in enumerate(parties):
         # (``party_facts`` reads the pushed gender for the debtor only.)
-        tag, tag_json, tail = _party_parts(
-            Party(i, role, kind, name, raw, compact, id_kind, valid),
-            pushed_gender if i == 0 else "")
+        tag, tag_json, tail = _party_parts(i, role, kind, name, raw, compact, id_kind, valid,
+                                           pushed_gender if i == 0 else "")
         tags.append(tag)
         tags_json.append(tag_json)
         tails.append(tail)
