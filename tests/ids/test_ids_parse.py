@@ -158,7 +158,7 @@ def test_blank_raises_value_error() -> None:
         with pytest.raises(ValueError):
             parse(blank)
     with pytest.raises(ValueError):
-        parse(None)  # type: ignore[arg-type]
+        parse(None)
 
 
 def test_separators_only_is_an_invalid_number() -> None:

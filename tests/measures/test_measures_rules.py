@@ -109,7 +109,7 @@ def test_through_officer(
 def test_plain_strings_are_accepted(catalogue: Catalogue) -> None:
     """Roles and kinds may come as the plain strings of records and requests."""
     hotel = catalogue.measure("consumption.hotel")
-    assert applies(hotel, "legal_representative", "organization")  # type: ignore[arg-type]
+    assert applies(hotel, "legal_representative", "organization")
 
 
 def test_unknown_kind_is_an_error(catalogue: Catalogue) -> None:

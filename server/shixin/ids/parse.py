@@ -231,7 +231,7 @@ def _hint(kind_hint: IdKind | str | None) -> IdKind | None:
         return None
 
 
-def parse(raw: str, kind_hint: IdKind | str | None = None) -> ParsedId:
+def parse(raw: str | None, kind_hint: IdKind | str | None = None) -> ParsedId:
     """Parse raw as an identity number of kind kind_hint (inferred when absent or unknown).
 
     Never raises for bad content: an invalid number comes back with valid=False

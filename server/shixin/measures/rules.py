@@ -41,7 +41,7 @@ def _role_actions(measure: Measure, role: Role) -> tuple[Action, ...]:
     return measure.officer_actions or measure.actions
 
 
-def applies(measure: Measure, role: Role, debtor_kind: str) -> bool:
+def applies(measure: Measure, role: Role | str, debtor_kind: str) -> bool:
     """Whether ``measure`` reaches a subject tied to a listed debtor of ``debtor_kind`` as ``role``.
 
     >>> from shixin.measures.catalogue import load_catalogue
@@ -51,22 +51,24 @@ def applies(measure: Measure, role: Role, debtor_kind: str) -> bool:
     >>> applies(hotel, Role.DIRECTOR, "organization")
     False
     """
-    kind, role = _kind(debtor_kind), Role(role)
-    if role not in measure.applies_to or kind not in measure.debtor_kinds:
+    kind, the_role = _kind(debtor_kind), Role(role)
+    if the_role not in measure.applies_to or kind not in measure.debtor_kinds:
         return False
-    if role is Role.DEBTOR:
+    if the_role is Role.DEBTOR:
         return True
     return measure.role_link is RoleLink.OFFICER_OF_DEBTOR and kind is DebtorKind.ORGANIZATION
 
 
-def applicable_action(measure: Measure, role: Role, debtor_kind: str) -> tuple[Action, ...] | None:
+def applicable_action(measure: Measure, role: Role | str,
+                      debtor_kind: str) -> tuple[Action, ...] | None:
     """What the unit does for such a hit, or None when the measure does not reach it."""
     if not applies(measure, role, debtor_kind):
         return None
     return _role_actions(measure, Role(role))
 
 
-def applies_through_officer(measure: Measure, officer_role: Role, officer_kind: str) -> bool:
+def applies_through_officer(measure: Measure, officer_role: Role | str,
+                            officer_kind: str) -> bool:
     """Whether ``measure`` reaches an organisation whose ``officer_role`` is a listed debtor.
 
     ``officer_kind`` is the kind of that listed officer (only an actual controller may be
@@ -92,7 +94,7 @@ def applies_through_officer(measure: Measure, officer_role: Role, officer_kind: 
 
 
 def action_through_officer(
-    measure: Measure, officer_role: Role, officer_kind: str
+    measure: Measure, officer_role: Role | str, officer_kind: str
 ) -> tuple[Action, ...] | None:
     """What the unit does about such an organisation, or None when not reached."""
     if not applies_through_officer(measure, officer_role, officer_kind):

@@ -335,7 +335,7 @@ class BulkWriter:
     """
 
     def __init__(self, writer: Writer) -> None:
-        self.writer = writer
+        self.writer: Writer | None = writer
         self.runs: list[list[bytes]] = []
         self.txn = writer.txn
         self.db = writer.db
@@ -387,6 +387,7 @@ class BulkWriter:
 
         Call ``back_from_writer`` when done with it.
         """
+        assert self.writer is not None, "a GroupComputer has no index to write"
         self._flush()
         self._write_counters()
         return self.writer
@@ -689,19 +690,13 @@ entries to put (with placeholder sequence numbers), wake-up keys, deadline keys,
 postings, feed entries added, history and feed sequence numbers used."""
 
 
-class _NoWriter:
-    def __init__(self, today: date, principal: str) -> None:
-        self.today = today
-        self.principal = principal
-
-
 class GroupComputer(BulkWriter):
     """``BulkWriter.write_group`` without the index: what a new record's group writes,
     with placeholder sequence numbers (``HIST_BASE``, ``FEED_BASE``), for another process
     to put in (``BulkWriter.apply``)."""
 
     def __init__(self, today: date, principal: str) -> None:
-        self.writer = _NoWriter(today, principal)  # type: ignore[assignment]
+        self.writer = None
         self.runs = []
         self.today = today
         self._today_iso = today.isoformat()

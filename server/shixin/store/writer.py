@@ -303,8 +303,9 @@ class Writer:
             doc["wk"] = None
             self._settle(doc, day_of(key))
 
-    catch_up_expiries = catch_up
-    """The name ``shixin.service.importer`` calls."""
+    def catch_up_expiries(self) -> int:
+        """``catch_up``, under the name ``shixin.service.importer`` calls."""
+        return self.catch_up()
 
 
 _DEFINING = ("event", "effective_on", "reason", "expires_on")
