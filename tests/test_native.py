@@ -182,3 +182,21 @@ def test_every_compiled_module_is_a_native_source() -> None:
     stray = [p for p in (tasks.SERVER / "shixin").rglob(f"*{SUFFIX}")
              if p.with_name(p.name[: -len(SUFFIX)]) not in sources]
     assert not stray, stray
+
+
+@needs_build
+def test_a_server_can_tell_which_modules_run_compiled_and_which_are_stale() -> None:
+    from shixin.native import compiled_modules, stale_extensions
+
+    engine = importlib.import_module("shixin.matching.engine")
+    assert "shixin.matching.engine" in compiled_modules()
+    assert "shixin.native" not in compiled_modules()
+    assert stale_extensions() == []
+    source = Path(engine.__file__ or "").with_name("engine.py")
+    before = source.stat()
+    try:
+        os.utime(source, (before.st_atime, before.st_mtime + 3600))
+        assert stale_extensions() == ["shixin.matching.engine"]
+    finally:
+        os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert stale_extensions() == []

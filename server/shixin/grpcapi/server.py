@@ -30,6 +30,7 @@ from shixin.grpcapi.pinning import (
 )
 from shixin.grpcapi.record_servicer import RecordServicer
 from shixin.measures import load_catalogue
+from shixin.native import compiled_modules, stale_extensions
 from shixin.service.clock import Clock, china_today, fixed
 from shixin.service.feed import FeedService
 from shixin.service.ledger import ToldLedger
@@ -218,7 +219,12 @@ def _start(settings: Settings, clock: Clock | None, store: Store, audit: AuditLo
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     log.info("server_started", listen=settings.listen, port=port, public_port=public_port,
              tls=settings.tls, mutual_tls=settings.mutual_tls, audit=settings.audit,
-             data=str(settings.data))
+             data=str(settings.data), compiled_modules=len(compiled_modules()))
+    stale = stale_extensions()
+    if stale:
+        log.warning("compiled_modules_stale", modules=stale,
+                    message="these sources changed after they were compiled, and the old "
+                            "code runs: rebuild with `python3 tasks.py native`")
     return Running(server, port, store, ledger, audit, health_servicer, public_port, anchor,
                    batch_workers)
 
