@@ -14,6 +14,7 @@ import hashlib
 import importlib
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -114,6 +115,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     import_into(d / "compiled", files.records, files.events)
     return {"records": files.records, "events": files.events, "truth": files.truth,
             "dir": d, "compiled": d / "compiled"}
+
+
+@pytest.mark.skipif(not shutil.which("cc") and not shutil.which("gcc"), reason="no C compiler")
+@pytest.mark.skipif(bool(os.environ.get("SHIXIN_PURE")), reason="SHIXIN_PURE: sources on purpose")
+def test_the_build_compiled_the_hot_modules() -> None:
+    """``tasks.py native`` falls back to the sources when mypyc fails: that must not pass
+    unnoticed where a compiler is present."""
+    assert len(COMPILED) == len(tasks.native_sources())
 
 
 @needs_build
