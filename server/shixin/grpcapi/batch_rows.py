@@ -31,7 +31,7 @@ import structlog
 from shixin.auth import Principal
 from shixin.errors import ShixinError
 from shixin.grpcapi.convert import batch_result_to_pb, query_from_subject
-from shixin.matching import Query, match
+from shixin.grpcapi.warm import warm_and_freeze
 from shixin.measures import Measure, load_catalogue
 from shixin.service.queries import QueryService
 from shixin.store import ReadView, Store
@@ -97,19 +97,12 @@ def _no_clock() -> date:
     raise RuntimeError("batch workers take today from each task")
 
 
-_WARM_UP = (Query(name="张晓明"), Query(name="Zhang Xiaoming"),
-            Query(name="柳州市鑫達貿易有限公司", kind="organization"))
-
-
 def _init_worker(data_dir: str, cpus: frozenset[int]) -> None:
     global _WORKER
     if cpus:  # started by a thread kept on one CPU (shixin.grpcapi.pinning): undo it
         os.sched_setaffinity(0, cpus)
     queries = QueryService(Store(data_dir, readonly=True), _no_clock, None, load_catalogue())
-    # Load the lazy parts (pinyin and OpenCC tables, name caches) before saying ready.
-    with queries.store.read_txn() as txn:
-        for query in _WARM_UP:
-            match(ReadView(queries.store, txn), query, today=date.today())
+    warm_and_freeze(queries.store)  # before saying ready: see shixin.grpcapi.warm
     _WORKER = queries
 
 

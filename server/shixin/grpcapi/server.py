@@ -29,6 +29,7 @@ from shixin.grpcapi.pinning import (
     pin_python_threads,
 )
 from shixin.grpcapi.record_servicer import RecordServicer
+from shixin.grpcapi.warm import warm_and_freeze
 from shixin.measures import load_catalogue
 from shixin.native import compiled_modules, stale_extensions
 from shixin.service.clock import Clock, china_today, fixed
@@ -213,13 +214,15 @@ def _start(settings: Settings, clock: Clock | None, store: Store, audit: AuditLo
         batch_workers.close()
         raise
     _warn(settings)
+    frozen = warm_and_freeze(store)
     server.start()
     pin_python_threads(cpu)  # gRPC's polling thread, the audit, ledger and log writers
     for name in ("", *SERVICE_NAMES):
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     log.info("server_started", listen=settings.listen, port=port, public_port=public_port,
              tls=settings.tls, mutual_tls=settings.mutual_tls, audit=settings.audit,
-             data=str(settings.data), compiled_modules=len(compiled_modules()))
+             data=str(settings.data), compiled_modules=len(compiled_modules()),
+             frozen_objects=frozen)
     stale = stale_extensions()
     if stale:
         log.warning("compiled_modules_stale", modules=stale,
