@@ -33,8 +33,8 @@ def _serve(data: Path, pin_cpu: str, batch_workers: int = 0) -> Running:
 
 
 @pytest.fixture
-def pinned(index: Path) -> Iterator[tuple[Running, set[int | None]]]:
-    before = _idents()
+def pinned(index: Path) -> Iterator[tuple[Running, set[threading.Thread]]]:
+    before = _threads()
     running = _serve(index, "auto", batch_workers=1)
     yield running, before
     running.stop(0)
@@ -45,20 +45,21 @@ def _client(running: Running) -> ShixinClient:
                                      purpose="credit.grant"))
 
 
-def _masks(before: set[int | None]) -> dict[str, set[int]]:
+def _masks(before: set[threading.Thread]) -> dict[str, set[int]]:
     """Thread name → CPU mask, for the Python threads started since ``before`` was taken
     (other tests' servers may leave gRPC worker threads behind)."""
     return {t.name: os.sched_getaffinity(t.native_id) for t in threading.enumerate()
-            if t.native_id is not None and t.ident not in before}
+            if t.native_id is not None and t not in before}
 
 
-def _idents() -> set[int | None]:
-    return {t.ident for t in threading.enumerate()}
+def _threads() -> set[threading.Thread]:
+    """The threads now running, as objects: a new thread may reuse a finished one's ident."""
+    return set(threading.enumerate())
 
 
 @needs_two_cpus
 def test_rpc_threads_and_writers_run_on_one_cpu(
-        pinned: tuple[Running, set[int | None]], demo_list: DemoList) -> None:
+        pinned: tuple[Running, set[threading.Thread]], demo_list: DemoList) -> None:
     running, before = pinned
     truth = demo_list.truths[0]
     with _client(running) as client:
@@ -76,7 +77,7 @@ def test_rpc_threads_and_writers_run_on_one_cpu(
 
 
 @needs_two_cpus
-def test_batch_workers_get_every_cpu_back(pinned: tuple[Running, set[int | None]],
+def test_batch_workers_get_every_cpu_back(pinned: tuple[Running, set[threading.Thread]],
                                           demo_list: DemoList) -> None:
     running, _ = pinned
     workers = running.batch_workers
@@ -94,7 +95,7 @@ def test_batch_workers_get_every_cpu_back(pinned: tuple[Running, set[int | None]
 
 
 def test_pinning_off_leaves_threads_free(index: Path) -> None:
-    before = _idents()
+    before = _threads()
     running = _serve(index, "off")
     try:
         with _client(running) as client:
