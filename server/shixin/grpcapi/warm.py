@@ -5,7 +5,9 @@ which would otherwise pay for them. Everything built by then lives as long as
 the process, yet CPython's full garbage collections walked all of it each time:
 a pause of every call in flight of 100-350 ms on the 1M bench's name-only
 queries (docs/performance.md). ``gc.freeze`` keeps those objects out of
-collections; the collection just before it leaves no garbage among them.
+collections; the collection just before it leaves no garbage among them; and
+full collections are made rarer (``FULL_COLLECTION_EVERY``), since what is left
+for them to walk grows with the caches.
 """
 
 from __future__ import annotations
