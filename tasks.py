@@ -36,6 +36,8 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / "python"
 BUF_VERSION = "1.75.0"
 SERVER = ROOT / "server"
+EXT_SUFFIX = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
+"""What Python's C extensions end with here (``.cpython-311-x86_64-linux-gnu.so``)."""
 NATIVE_STAMP = SERVER / ".shixin-native"
 NATIVE_PACKAGES = ("audit", "auth", "grpcapi", "ids", "lifecycle", "matching", "measures",
                    "names", "records", "service", "store")
@@ -125,14 +127,12 @@ def native_stale() -> str:
 
 def native_artifacts() -> list[Path]:
     """Every compiled file under server/ (the extensions and mypyc's shared library)."""
-    suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
-    return [*SERVER.glob(f"*{suffix}"), *(SERVER / "shixin").rglob(f"*{suffix}")]
+    return [*SERVER.glob(f"*{EXT_SUFFIX}"), *(SERVER / "shixin").rglob(f"*{EXT_SUFFIX}")]
 
 
 def compiled(source: Path) -> bool:
     """Whether Python imports a C extension instead of this source file."""
-    suffix = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
-    return source.with_name(source.stem + suffix).exists()
+    return source.with_name(source.stem + EXT_SUFFIX).exists()
 
 
 def pure() -> None:

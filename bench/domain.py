@@ -23,9 +23,11 @@ the hand-overs moving between CPUs (``shixin.grpcapi.pinning``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
@@ -38,13 +40,12 @@ if str(ROOT) not in sys.path:
 from bench import workload as wl  # noqa: E402
 
 
-def measure(index: Path, requests: dict[str, list[bytes]], *, passes: int = 3,
-            today: str = wl.TODAY, threads: int = 1) -> dict[str, dict[str, Any]]:
-    """Per workload: median CPU µs per query over ``passes`` timed passes (after a warm one).
-
-    The warm pass loads the lazy tables (pinyin, OpenCC, name caches) and maps
-    the index pages the queries touch, as a running server would have done.
-    """
+@contextlib.contextmanager
+def matcher(index: Path, today: str = wl.TODAY) -> Iterator[Callable[[bytes], bytes]]:
+    """What the Match servicer does with one request's bytes, as a function to the
+    response's bytes: parse, ``QueryService.match`` in its own snapshot of a read-only
+    ``index`` (the bench's unit and clock), build and serialise. No gRPC, threads,
+    authentication, audit, log line or told ledger."""
     from shixin.auth import Principal, Role
     from shixin.grpcapi.convert import outcome_to_pb, query_from_subject
     from shixin.measures import load_catalogue
@@ -57,7 +58,6 @@ def measure(index: Path, requests: dict[str, list[bytes]], *, passes: int = 3,
         m.code for m in catalogue.measures_for_unit(wl.UNIT)))
     day = date.fromisoformat(today)
     store = Store(index, readonly=True)
-    out: dict[str, dict[str, Any]] = {}
     try:
         service = QueryService(store, lambda: day, None, catalogue)
 
@@ -67,6 +67,21 @@ def measure(index: Path, requests: dict[str, list[bytes]], *, passes: int = 3,
                                     purpose=request.purpose, max_hits=request.max_hits,
                                     include_inactive=request.include_inactive)
             return outcome_to_pb(outcome).SerializeToString()
+
+        yield one
+    finally:
+        store.close()
+
+
+def measure(index: Path, requests: dict[str, list[bytes]], *, passes: int = 3,
+            today: str = wl.TODAY, threads: int = 1) -> dict[str, dict[str, Any]]:
+    """Per workload: median CPU µs per query over ``passes`` timed passes (after a warm one).
+
+    The warm pass loads the lazy tables (pinyin, OpenCC, name caches) and maps
+    the index pages the queries touch, as a running server would have done.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    with matcher(index, today) as one:
 
         def one_pass(raws: list[bytes]) -> float:
             t0 = time.process_time()  # every thread of the process
@@ -84,8 +99,6 @@ def measure(index: Path, requests: dict[str, list[bytes]], *, passes: int = 3,
             runs = [one_pass(raws) * 1e6 for _ in range(passes)]
             out[name] = {"cpu_us_per_query": statistics.median(runs),
                          "runs_us": [round(x, 1) for x in runs], "queries": len(raws)}
-    finally:
-        store.close()
     return out
 
 

@@ -17,7 +17,6 @@ import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 from pathlib import Path
 
 import pytest
@@ -25,7 +24,7 @@ import pytest
 import tasks
 
 ROOT = Path(__file__).resolve().parent.parent
-SUFFIX = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
+SUFFIX = tasks.EXT_SUFFIX
 SOURCE_FIRST = """
 import importlib.machinery as m, sys
 sys.path_hooks.insert(0, m.FileFinder.path_hook(
@@ -60,32 +59,14 @@ def run_sources(code: str) -> str:
 
 def answers(index: Path, truth: Path) -> str:
     """A digest of the serialised MatchResponse of every bench workload's queries."""
-    from datetime import date
-
     from bench import workload as wl
-    from shixin.auth import Principal, Role
-    from shixin.grpcapi.convert import outcome_to_pb, query_from_subject
-    from shixin.measures import load_catalogue
-    from shixin.service.queries import QueryService
-    from shixin.store import Store
-    from shixin.v1 import match_service_pb2 as pb
+    from bench.domain import matcher
 
-    catalogue = load_catalogue()
-    principal = Principal(wl.UNIT, Role.UNIT, measures=frozenset(
-        m.code for m in catalogue.measures_for_unit(wl.UNIT)))
-    day = date.fromisoformat(TODAY)
-    store = Store(index, readonly=True)
     digest = hashlib.sha256()
-    try:
-        service = QueryService(store, lambda: day, None, catalogue)
+    with matcher(index, TODAY) as one:
         for name, subjects in wl.build_queries(truth, QUERIES_PER_WORKLOAD).as_dict().items():
             for raw in wl.match_requests(subjects):
-                request = pb.MatchRequest.FromString(raw)
-                outcome = service.match(principal, query_from_subject(request.subject),
-                                        purpose=request.purpose, max_hits=request.max_hits)
-                digest.update(name.encode() + outcome_to_pb(outcome).SerializeToString())
-    finally:
-        store.close()
+                digest.update(name.encode() + one(raw))
     return digest.hexdigest()
 
 
